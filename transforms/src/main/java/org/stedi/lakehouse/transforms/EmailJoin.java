@@ -1,0 +1,253 @@
+package org.stedi.lakehouse.transforms;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.Map;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.Count;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.join.CoGbkResult;
+import org.apache.beam.sdk.transforms.join.CoGroupByKey;
+import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.TupleTag;
+import org.stedi.lakehouse.model.AccelerometerReading;
+import org.stedi.lakehouse.model.Customer;
+
+/**
+ * The two semi-joins of customers and accelerometer readings on the normalised email (trimmed,
+ * lower-cased: {@link Customer#normalizeEmail}); neither adds a column of the other side.
+ *
+ * <ul>
+ *   <li>{@link #readingsOf}: the readings whose {@code user} is one of the given customers'
+ *       emails, each distinct reading once (accelerometer_trusted).
+ *   <li>{@link #customersWithReadings}: the customers that have at least one of the given readings,
+ *       each input customer once however many readings it has (customers_curated).
+ * </ul>
+ *
+ * <pre>{@code
+ * PCollection<Customer> trusted = customers.apply("KeepConsenting", ConsentFilter.create());
+ * PCollection<AccelerometerReading> trustedReadings =
+ *     readings.apply("KeepReadingsOfTrustedCustomers", EmailJoin.readingsOf(trusted));
+ * PCollection<Customer> curated =
+ *     trusted.apply("KeepCustomersWithReadings", EmailJoin.customersWithReadings(trustedReadings));
+ * }</pre>
+ */
+public final class EmailJoin {
+  private EmailJoin() {}
+
+  /**
+   * Keeps the readings of the given customers (normally customer_trusted). See {@link
+   * TrustedReadings}.
+   */
+  public static TrustedReadings readingsOf(PCollection<Customer> customers) {
+    return new TrustedReadings(requireNonNull(customers, "customers"), false);
+  }
+
+  /**
+   * Keeps the customers that have at least one of the given readings (normally
+   * accelerometer_trusted). See {@link CustomersWithReadings}.
+   */
+  public static CustomersWithReadings customersWithReadings(PCollection<AccelerometerReading> readings) {
+    return new CustomersWithReadings(requireNonNull(readings, "readings"));
+  }
+
+  /**
+   * Accelerometer readings whose user is one of the given customers.
+   *
+   * <p><b>Input:</b> readings in any order, with exact duplicates. The customers are the allowed
+   * set: a reading is kept when its normalised {@code user} equals a customer's normalised email,
+   * whatever that customer's consent; pass customer_trusted to keep only consenting customers.
+   *
+   * <p><b>Output:</b> every kept reading unchanged, each distinct reading once (exact duplicates,
+   * all five fields equal, collapse; readings that differ in any field, such as two readings of one
+   * user at one millisecond, all stay). Readings of unknown users are dropped.
+   *
+   * <p>{@link #withConsentSinceDate(boolean) withConsentSinceDate(true)} also drops the readings
+   * taken before the customer's {@code shareWithResearchAsOfDate}: a reading at exactly that
+   * millisecond is kept, one a millisecond earlier is not. With several customer records of one
+   * email, the earliest consent date counts; a customer without one keeps none of its readings.
+   *
+   * <p><b>Scale:</b> the readings are never grouped by user. The customers' emails (with their
+   * consent dates) become a side input map, broadcast to every worker, and each reading is checked
+   * against it in a map step; only the kept readings are shuffled once, by their own value, to drop
+   * duplicates with a combiner. A user with millions of readings is therefore not a hot key. The
+   * cost is memory: each worker holds the map of customer emails (about 100 bytes per customer,
+   * some 500 MB for five million customers).
+   *
+   * <p><b>Counters</b> (namespace {@code EmailJoin}): {@code readings} (input),
+   * {@code readingsOfUnknownUsers}, {@code readingsBeforeConsent}, {@code duplicateReadings},
+   * {@code readingsKept}.
+   */
+  public static final class TrustedReadings
+      extends PTransform<PCollection<AccelerometerReading>, PCollection<AccelerometerReading>> {
+    private final PCollection<Customer> customers;
+    private final boolean consentSinceDate;
+
+    private TrustedReadings(PCollection<Customer> customers, boolean consentSinceDate) {
+      this.customers = customers;
+      this.consentSinceDate = consentSinceDate;
+    }
+
+    /** Whether to drop the readings taken before the customer's research consent date. */
+    public TrustedReadings withConsentSinceDate(boolean consentSinceDate) {
+      return new TrustedReadings(customers, consentSinceDate);
+    }
+
+    @Override
+    public PCollection<AccelerometerReading> expand(PCollection<AccelerometerReading> readings) {
+      PCollectionView<Map<String, Long>> consentByEmail =
+          SemiJoins.earliestConsentBy(customers, "Email", Customer::normalizedEmail);
+      return readings
+          .apply(
+              "KeepReadingsOfKnownUsers",
+              ParDo.of(new KeepKnownUsersFn(consentByEmail, consentSinceDate)).withSideInputs(consentByEmail))
+          .setCoder(AccelerometerReading.Coder.of())
+          .apply(
+              "DropDuplicateReadings",
+              SemiJoins.distinctCounting(
+                  EmailJoin.class, "duplicateReadings", "readingsKept", AccelerometerReading.Coder.of()));
+    }
+  }
+
+  private static final class KeepKnownUsersFn extends DoFn<AccelerometerReading, AccelerometerReading> {
+    private final PCollectionView<Map<String, Long>> consentByEmail;
+    private final boolean consentSinceDate;
+    private final Counter readings = Metrics.counter(EmailJoin.class, "readings");
+    private final Counter unknownUsers = Metrics.counter(EmailJoin.class, "readingsOfUnknownUsers");
+    private final Counter beforeConsent = Metrics.counter(EmailJoin.class, "readingsBeforeConsent");
+    // Landing files hold long runs of one user's readings: remember the last look-up.
+    private transient String lastUser;
+    private transient Long lastConsent;
+
+    KeepKnownUsersFn(PCollectionView<Map<String, Long>> consentByEmail, boolean consentSinceDate) {
+      this.consentByEmail = consentByEmail;
+      this.consentSinceDate = consentSinceDate;
+    }
+
+    @StartBundle
+    public void startBundle() {
+      lastUser = null;
+      lastConsent = null;
+    }
+
+    @ProcessElement
+    public void processElement(ProcessContext c) {
+      readings.inc();
+      AccelerometerReading reading = c.element();
+      if (!reading.user().equals(lastUser)) {
+        lastConsent = c.sideInput(consentByEmail).get(reading.normalizedUser());
+        lastUser = reading.user();
+      }
+      if (lastConsent == null) {
+        unknownUsers.inc();
+      } else if (consentSinceDate && reading.timestamp() < lastConsent) {
+        beforeConsent.inc();
+      } else {
+        c.output(reading);
+      }
+    }
+  }
+
+  /**
+   * Customers that have at least one of the given accelerometer readings.
+   *
+   * <p><b>Input:</b> customers in any order (normally customer_trusted: one per email). The readings
+   * are matched on their normalised {@code user}.
+   *
+   * <p><b>Output:</b> each input customer whose normalised email has at least one reading, emitted
+   * once and unchanged, however many readings match; customers without readings are dropped.
+   *
+   * <p><b>Scale:</b> the readings are first reduced to one count per user with a combiner, so a user
+   * with millions of readings becomes one value before the shuffle; then customers and per-user
+   * counts are co-grouped by email, each key holding that email's customer records and one count.
+   * Nothing is broadcast, so the number of customers is not bounded by a worker's memory.
+   *
+   * <p><b>Counters</b> (namespace {@code EmailJoin}): {@code customers} (input),
+   * {@code customersWithReadings}, {@code customersWithoutReadings}.
+   */
+  public static final class CustomersWithReadings
+      extends PTransform<PCollection<Customer>, PCollection<Customer>> {
+    private final PCollection<AccelerometerReading> readings;
+
+    private CustomersWithReadings(PCollection<AccelerometerReading> readings) {
+      this.readings = readings;
+    }
+
+    @Override
+    public PCollection<Customer> expand(PCollection<Customer> customers) {
+      TupleTag<Customer> customerTag = new TupleTag<>("customers");
+      TupleTag<Long> readingCountTag = new TupleTag<>("readingCounts");
+      PCollection<KV<String, Long>> readingsPerUser =
+          readings
+              .apply("NormalizeReadingUsers", ParDo.of(new NormalizedUserFn()))
+              .setCoder(StringUtf8Coder.of())
+              .apply("CountReadingsPerUser", Count.perElement());
+      PCollection<KV<String, Customer>> customersByEmail =
+          customers
+              .apply("KeyCustomersByEmail", ParDo.of(new KeyByEmailFn()))
+              .setCoder(KvCoder.of(StringUtf8Coder.of(), Customer.Coder.of()));
+      return KeyedPCollectionTuple.of(customerTag, customersByEmail)
+          .and(readingCountTag, readingsPerUser)
+          .apply("GroupCustomersWithReadingCounts", CoGroupByKey.create())
+          .apply("KeepCustomersWithReadings", ParDo.of(new KeepWithReadingsFn(customerTag, readingCountTag)))
+          .setCoder(Customer.Coder.of());
+    }
+  }
+
+  private static final class NormalizedUserFn extends DoFn<AccelerometerReading, String> {
+    private transient String lastUser;
+    private transient String lastNormalized;
+
+    @ProcessElement
+    public void processElement(@Element AccelerometerReading reading, OutputReceiver<String> out) {
+      if (!reading.user().equals(lastUser)) {
+        lastUser = reading.user();
+        lastNormalized = reading.normalizedUser();
+      }
+      out.output(lastNormalized);
+    }
+  }
+
+  private static final class KeyByEmailFn extends DoFn<Customer, KV<String, Customer>> {
+    private final Counter customers = Metrics.counter(EmailJoin.class, "customers");
+
+    @ProcessElement
+    public void processElement(@Element Customer customer, OutputReceiver<KV<String, Customer>> out) {
+      customers.inc();
+      out.output(KV.of(customer.normalizedEmail(), customer));
+    }
+  }
+
+  private static final class KeepWithReadingsFn extends DoFn<KV<String, CoGbkResult>, Customer> {
+    private final TupleTag<Customer> customerTag;
+    private final TupleTag<Long> readingCountTag;
+    private final Counter withReadings = Metrics.counter(EmailJoin.class, "customersWithReadings");
+    private final Counter withoutReadings = Metrics.counter(EmailJoin.class, "customersWithoutReadings");
+
+    KeepWithReadingsFn(TupleTag<Customer> customerTag, TupleTag<Long> readingCountTag) {
+      this.customerTag = customerTag;
+      this.readingCountTag = readingCountTag;
+    }
+
+    @ProcessElement
+    public void processElement(@Element KV<String, CoGbkResult> group, OutputReceiver<Customer> out) {
+      boolean hasReadings = group.getValue().getAll(readingCountTag).iterator().hasNext();
+      for (Customer customer : group.getValue().getAll(customerTag)) {
+        if (hasReadings) {
+          withReadings.inc();
+          out.output(customer);
+        } else {
+          withoutReadings.inc();
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,233 @@
+package org.stedi.lakehouse.transforms;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.transforms.join.CoGbkResult;
+import org.apache.beam.sdk.transforms.join.CoGroupByKey;
+import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.TupleTag;
+import org.stedi.lakehouse.model.AccelerometerReading;
+import org.stedi.lakehouse.model.Customer;
+import org.stedi.lakehouse.model.MachineLearningRow;
+import org.stedi.lakehouse.model.StepTrainerReading;
+
+/**
+ * machine_learning_curated's rule: pairs each step trainer reading with the accelerometer readings
+ * taken at the same millisecond by a customer of that device.
+ *
+ * <p><b>Input:</b> step trainer readings (normally step_trainer_trusted), and, given at
+ * construction, accelerometer readings (accelerometer_trusted) and customers (customers_curated).
+ * Duplicates are not removed here: pass de-duplicated tables.
+ *
+ * <p><b>Output:</b> one {@link MachineLearningRow} per pair (step reading, accelerometer reading)
+ * with {@code sensorReadingTime == timestamp} where the accelerometer's user is one of the given
+ * customers (by normalised email) and that customer's {@code serialNumber} equals the step
+ * reading's. A step reading with three accelerometer readings at its millisecond gives three rows;
+ * one with none gives no row; readings of other customers at the same millisecond are never paired
+ * with it. The rows carry no personal column.
+ *
+ * <p>{@link #withTimestampOnlyPairing(boolean) withTimestampOnlyPairing(true)} pairs on time alone,
+ * as many hand-written AWS Glue jobs do: a step reading is paired with every accelerometer reading of
+ * any of the given customers at its millisecond, so when two customers exercise at the same
+ * millisecond, one customer's step trainer is paired with the other customer's phone. Use it only
+ * to reproduce such jobs.
+ *
+ * <p><b>Scale:</b> each customer's serial number reaches the accelerometer readings through a side
+ * input map of the customers (normalised email to serial numbers, about 100 bytes per customer
+ * on every worker); both sides are then co-grouped by (serial number, millisecond), or by
+ * millisecond alone in timestamp-only mode. A key holds only the readings of one millisecond, so no
+ * key is hot however many readings a user or a device has; the step readings of a key are buffered
+ * and the accelerometer readings streamed against them.
+ *
+ * <p><b>Counters</b> (namespace {@code TimestampJoin}): {@code stepReadings},
+ * {@code accelerometerReadings}, {@code accelerometerReadingsOfUnknownUsers}, {@code pairs},
+ * {@code stepReadingsUnpaired}, {@code accelerometerReadingsUnpaired}.
+ */
+public final class TimestampJoin
+    extends PTransform<PCollection<StepTrainerReading>, PCollection<MachineLearningRow>> {
+  /** The serial-number part of the key in timestamp-only mode: every device shares it. */
+  private static final String ANY_DEVICE = "";
+
+  private final PCollection<AccelerometerReading> accelerometer;
+  private final PCollection<Customer> customers;
+  private final boolean timestampOnly;
+
+  private TimestampJoin(
+      PCollection<AccelerometerReading> accelerometer, PCollection<Customer> customers, boolean timestampOnly) {
+    this.accelerometer = accelerometer;
+    this.customers = customers;
+    this.timestampOnly = timestampOnly;
+  }
+
+  /** Pairs step trainer readings with these customers' accelerometer readings. */
+  public static TimestampJoin pairWith(
+      PCollection<AccelerometerReading> accelerometer, PCollection<Customer> customers) {
+    return new TimestampJoin(
+        requireNonNull(accelerometer, "accelerometer"), requireNonNull(customers, "customers"), false);
+  }
+
+  /**
+   * Whether to pair on the millisecond alone, ignoring whose device took the step reading. Off by
+   * default; see the class documentation for what it pairs wrongly.
+   */
+  public TimestampJoin withTimestampOnlyPairing(boolean timestampOnly) {
+    return new TimestampJoin(accelerometer, customers, timestampOnly);
+  }
+
+  @Override
+  public PCollection<MachineLearningRow> expand(PCollection<StepTrainerReading> stepReadings) {
+    KvCoder<String, Long> keyCoder = KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of());
+    PCollectionView<Map<String, Iterable<String>>> serialsByEmail =
+        customers
+            .apply("KeySerialByEmail", ParDo.of(new SerialByEmailFn()))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()))
+            .apply("ViewSerialsByEmail", View.asMultimap());
+
+    PCollection<KV<KV<String, Long>, AccelerometerReading>> accelerometerByKey =
+        accelerometer
+            .apply(
+                "KeyAccelerometerByDeviceAndTime",
+                ParDo.of(new KeyAccelerometerFn(serialsByEmail, timestampOnly)).withSideInputs(serialsByEmail))
+            .setCoder(KvCoder.of(keyCoder, AccelerometerReading.Coder.of()));
+    PCollection<KV<KV<String, Long>, StepTrainerReading>> stepsByKey =
+        stepReadings
+            .apply("KeyStepReadingsByDeviceAndTime", ParDo.of(new KeyStepFn(timestampOnly)))
+            .setCoder(KvCoder.of(keyCoder, StepTrainerReading.Coder.of()));
+
+    TupleTag<StepTrainerReading> stepTag = new TupleTag<>("stepReadings");
+    TupleTag<AccelerometerReading> accelerometerTag = new TupleTag<>("accelerometerReadings");
+    return KeyedPCollectionTuple.of(stepTag, stepsByKey)
+        .and(accelerometerTag, accelerometerByKey)
+        .apply("GroupReadingsByDeviceAndTime", CoGroupByKey.create())
+        .apply("PairReadings", ParDo.of(new PairFn(stepTag, accelerometerTag)))
+        .setCoder(MachineLearningRow.Coder.of());
+  }
+
+  private static final class SerialByEmailFn extends DoFn<Customer, KV<String, String>> {
+    @ProcessElement
+    public void processElement(@Element Customer customer, OutputReceiver<KV<String, String>> out) {
+      out.output(KV.of(customer.normalizedEmail(), customer.serialNumber()));
+    }
+  }
+
+  private static final class KeyAccelerometerFn
+      extends DoFn<AccelerometerReading, KV<KV<String, Long>, AccelerometerReading>> {
+    private final PCollectionView<Map<String, Iterable<String>>> serialsByEmail;
+    private final boolean timestampOnly;
+    private final Counter readings = Metrics.counter(TimestampJoin.class, "accelerometerReadings");
+    private final Counter unknownUsers =
+        Metrics.counter(TimestampJoin.class, "accelerometerReadingsOfUnknownUsers");
+    // Readings arrive in long runs of one user: remember the last look-up.
+    private transient String lastUser;
+    private transient List<String> lastSerials;
+
+    KeyAccelerometerFn(PCollectionView<Map<String, Iterable<String>>> serialsByEmail, boolean timestampOnly) {
+      this.serialsByEmail = serialsByEmail;
+      this.timestampOnly = timestampOnly;
+    }
+
+    @StartBundle
+    public void startBundle() {
+      lastUser = null;
+      lastSerials = null;
+    }
+
+    @ProcessElement
+    public void processElement(ProcessContext c) {
+      readings.inc();
+      AccelerometerReading reading = c.element();
+      if (!reading.user().equals(lastUser)) {
+        lastUser = reading.user();
+        lastSerials = distinctSerials(c.sideInput(serialsByEmail).get(reading.normalizedUser()));
+      }
+      if (lastSerials.isEmpty()) {
+        unknownUsers.inc();
+      } else if (timestampOnly) {
+        c.output(KV.of(KV.of(ANY_DEVICE, reading.timestamp()), reading));
+      } else {
+        for (String serial : lastSerials) {
+          c.output(KV.of(KV.of(serial, reading.timestamp()), reading));
+        }
+      }
+    }
+
+    private static List<String> distinctSerials(Iterable<String> serials) {
+      List<String> distinct = new ArrayList<>(1);
+      if (serials != null) {
+        for (String serial : serials) {
+          if (!distinct.contains(serial)) {
+            distinct.add(serial);
+          }
+        }
+      }
+      return distinct;
+    }
+  }
+
+  private static final class KeyStepFn extends DoFn<StepTrainerReading, KV<KV<String, Long>, StepTrainerReading>> {
+    private final boolean timestampOnly;
+    private final Counter readings = Metrics.counter(TimestampJoin.class, "stepReadings");
+
+    KeyStepFn(boolean timestampOnly) {
+      this.timestampOnly = timestampOnly;
+    }
+
+    @ProcessElement
+    public void processElement(
+        @Element StepTrainerReading reading, OutputReceiver<KV<KV<String, Long>, StepTrainerReading>> out) {
+      readings.inc();
+      String device = timestampOnly ? ANY_DEVICE : reading.serialNumber();
+      out.output(KV.of(KV.of(device, reading.sensorReadingTime()), reading));
+    }
+  }
+
+  private static final class PairFn extends DoFn<KV<KV<String, Long>, CoGbkResult>, MachineLearningRow> {
+    private final TupleTag<StepTrainerReading> stepTag;
+    private final TupleTag<AccelerometerReading> accelerometerTag;
+    private final Counter pairs = Metrics.counter(TimestampJoin.class, "pairs");
+    private final Counter stepUnpaired = Metrics.counter(TimestampJoin.class, "stepReadingsUnpaired");
+    private final Counter accelerometerUnpaired =
+        Metrics.counter(TimestampJoin.class, "accelerometerReadingsUnpaired");
+
+    PairFn(TupleTag<StepTrainerReading> stepTag, TupleTag<AccelerometerReading> accelerometerTag) {
+      this.stepTag = stepTag;
+      this.accelerometerTag = accelerometerTag;
+    }
+
+    @ProcessElement
+    public void processElement(
+        @Element KV<KV<String, Long>, CoGbkResult> group, OutputReceiver<MachineLearningRow> out) {
+      List<StepTrainerReading> steps = new ArrayList<>(2);
+      group.getValue().getAll(stepTag).forEach(steps::add);
+      long accelerometerCount = 0;
+      for (AccelerometerReading reading : group.getValue().getAll(accelerometerTag)) {
+        accelerometerCount++;
+        for (StepTrainerReading step : steps) {
+          out.output(MachineLearningRow.pair(step, reading));
+        }
+      }
+      if (accelerometerCount == 0) {
+        stepUnpaired.inc(steps.size());
+      } else if (steps.isEmpty()) {
+        accelerometerUnpaired.inc(accelerometerCount);
+      } else {
+        pairs.inc(accelerometerCount * steps.size());
+      }
+    }
+  }
+}
