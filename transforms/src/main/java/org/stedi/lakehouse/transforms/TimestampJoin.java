@@ -56,7 +56,9 @@ import org.stedi.lakehouse.model.StepTrainerReading;
  *
  * <p><b>Counters</b> (namespace {@code TimestampJoin}): {@code stepReadings},
  * {@code accelerometerReadings}, {@code accelerometerReadingsOfUnknownUsers}, {@code pairs},
- * {@code stepReadingsUnpaired}, {@code accelerometerReadingsUnpaired}.
+ * {@code stepReadingsPaired}, {@code stepReadingsUnpaired}, {@code accelerometerReadingsUnpaired}.
+ * Every step reading is either paired or unpaired: {@code stepReadings = stepReadingsPaired +
+ * stepReadingsUnpaired}.
  */
 public final class TimestampJoin
     extends PTransform<PCollection<StepTrainerReading>, PCollection<MachineLearningRow>> {
@@ -200,6 +202,7 @@ public final class TimestampJoin
     private final TupleTag<StepTrainerReading> stepTag;
     private final TupleTag<AccelerometerReading> accelerometerTag;
     private final Counter pairs = Metrics.counter(TimestampJoin.class, "pairs");
+    private final Counter stepPaired = Metrics.counter(TimestampJoin.class, "stepReadingsPaired");
     private final Counter stepUnpaired = Metrics.counter(TimestampJoin.class, "stepReadingsUnpaired");
     private final Counter accelerometerUnpaired =
         Metrics.counter(TimestampJoin.class, "accelerometerReadingsUnpaired");
@@ -226,6 +229,7 @@ public final class TimestampJoin
       } else if (steps.isEmpty()) {
         accelerometerUnpaired.inc(accelerometerCount);
       } else {
+        stepPaired.inc(steps.size());
         pairs.inc(accelerometerCount * steps.size());
       }
     }

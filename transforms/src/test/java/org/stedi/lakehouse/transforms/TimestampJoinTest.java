@@ -131,6 +131,7 @@ class TimestampJoinTest {
     PipelineResult result = pipeline.run();
     result.waitUntilFinish();
     assertEquals(1, Counters.value(result, TimestampJoin.class, "pairs"));
+    assertEquals(1, Counters.value(result, TimestampJoin.class, "stepReadingsPaired"));
     assertEquals(2, Counters.value(result, TimestampJoin.class, "stepReadingsUnpaired"));
     assertEquals(1, Counters.value(result, TimestampJoin.class, "accelerometerReadingsUnpaired"));
     assertEquals(1, Counters.value(result, TimestampJoin.class, "accelerometerReadingsOfUnknownUsers"));

@@ -1,0 +1,52 @@
+package org.stedi.lakehouse.pipelines;
+
+import java.util.List;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.values.PCollection;
+import org.stedi.lakehouse.landing.LandingRecords;
+import org.stedi.lakehouse.landing.ReadLanding;
+import org.stedi.lakehouse.model.Customer;
+import org.stedi.lakehouse.model.LakeTable;
+import org.stedi.lakehouse.model.Source;
+import org.stedi.lakehouse.transforms.ConsentFilter;
+
+/**
+ * customer_landing → customer_trusted: each email's current customer record, kept if it consents
+ * to research ({@link ConsentFilter}). Rejected landing lines go to {@code customer/quarantine/}.
+ */
+public final class CustomerLandingToTrusted {
+  public static final LakeJob JOB =
+      new LakeJob(
+          "customer_landing_to_trusted",
+          List.of(Source.CUSTOMER),
+          List.of(),
+          List.of(LakeTable.CUSTOMER_TRUSTED),
+          List.of(Source.CUSTOMER),
+          CustomerLandingToTrusted::buildGraph);
+
+  private CustomerLandingToTrusted() {}
+
+  public static void main(String[] args) {
+    LakeRun.main(JOB, args);
+  }
+
+  public static LakeRun.Result run(LakeOptions options) {
+    return LakeRun.run(JOB, options);
+  }
+
+  static void buildGraph(Pipeline pipeline, LakeIO io, LakeOptions options) {
+    io.writeTable(LakeTable.CUSTOMER_TRUSTED, trusted(readLanding(pipeline, io)), TableFormat.CUSTOMER);
+  }
+
+  /** Reads customer_landing and writes its quarantine; returns the parsed records. */
+  static PCollection<Customer> readLanding(Pipeline pipeline, LakeIO io) {
+    LandingRecords<Customer> landing = io.readLanding(pipeline, Source.CUSTOMER, ReadLanding.customers());
+    io.writeQuarantine(Source.CUSTOMER, landing.failures());
+    return landing.records();
+  }
+
+  /** customer_trusted from customer_landing records. */
+  public static PCollection<Customer> trusted(PCollection<Customer> landing) {
+    return landing.apply("KeepConsentingCustomers", ConsentFilter.create());
+  }
+}

@@ -1,0 +1,136 @@
+package org.stedi.lakehouse.pipelines;
+
+import java.util.Map;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
+import org.apache.beam.sdk.io.parquet.ParquetIO;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.Contextful;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Filter;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.stedi.lakehouse.landing.LandingRecords;
+import org.stedi.lakehouse.landing.ReadLanding;
+import org.stedi.lakehouse.model.LakeTable;
+import org.stedi.lakehouse.model.QuarantinedLine;
+import org.stedi.lakehouse.model.Source;
+
+/**
+ * The reads and writes of one run: landing JSON and published tables are read; tables and
+ * quarantines are written to the run's staging folders, which the run publishes only when the whole
+ * pipeline has succeeded.
+ */
+public final class LakeIO {
+  /** Counter namespace of the rows written per table ({@code <table>_written}). */
+  public static final String WRITTEN_NAMESPACE = "LakeIO";
+
+  private final Lake lake;
+  private final Map<String, String> readLocations;
+  private final Map<String, String> stagingLocations;
+  private final int filesPerPartition;
+
+  /**
+   * @param readLocations folder of the published version of each table the run reads, by table path
+   * @param stagingLocations folder each output of the run is written to, by table path
+   */
+  LakeIO(Lake lake, Map<String, String> readLocations, Map<String, String> stagingLocations, int filesPerPartition) {
+    if (filesPerPartition < 1) {
+      throw new IllegalArgumentException("--filesPerPartition must be at least 1, got " + filesPerPartition);
+    }
+    this.lake = lake;
+    this.readLocations = Map.copyOf(readLocations);
+    this.stagingLocations = Map.copyOf(stagingLocations);
+    this.filesPerPartition = filesPerPartition;
+  }
+
+  public Lake lake() {
+    return lake;
+  }
+
+  /** Reads a source's landing folder (every file under it, hidden names left out). */
+  public <T> LandingRecords<T> readLanding(Pipeline pipeline, Source source, ReadLanding<T> read) {
+    return pipeline.apply("Read" + stepName(source.folder()) + "Landing", read.from(lake.landing(source) + "/**"));
+  }
+
+  /** Reads the published Parquet table, following SPEC section 1's reading rule. */
+  public <T> PCollection<T> readTable(Pipeline pipeline, LakeTable table, TableFormat<T> format) {
+    String location = readLocations.get(table.path());
+    if (location == null) {
+      throw new IllegalStateException("the run did not resolve the input table " + table.tableName());
+    }
+    String step = stepName(table.tableName());
+    return pipeline
+        .apply("Match" + step, FileIO.match().filepattern(location + "/**").withEmptyMatchTreatment(EmptyMatchTreatment.ALLOW))
+        .apply("KeepVisible" + step + "Files", Filter.by(metadata -> TableFiles.isVisibleTableFile(location, metadata.resourceId().toString())))
+        .apply("Open" + step, FileIO.readMatches())
+        .apply("Read" + step, ParquetIO.parseFilesGenericRecords(format::fromAvro).withCoder(format.coder()));
+  }
+
+  /**
+   * Writes a table as Snappy Parquet into the run's staging folder: {@code dt=YYYY-MM-DD/}
+   * sub-folders for the reading tables, {@code --filesPerPartition} files per partition.
+   */
+  public <T> void writeTable(LakeTable table, PCollection<T> rows, TableFormat<T> format) {
+    String location = staging(table.path());
+    String step = stepName(table.tableName());
+    rows.apply("Count" + step + "Rows", ParDo.of(new CountWrittenFn<T>(table.tableName() + "_written")))
+        .setCoder(format.coder())
+        .apply(
+            "Write" + step,
+            FileIO.<String, T>writeDynamic()
+                .by(format::partitionOf)
+                .withDestinationCoder(StringUtf8Coder.of())
+                .via(
+                    Contextful.fn(format::toAvro),
+                    ParquetIO.sink(format.schema()).withCompressionCodec(CompressionCodecName.SNAPPY))
+                .to(location)
+                .withNaming(TableFiles::naming)
+                .withTempDirectory(location + "/_temporary")
+                .withNumShards(filesPerPartition));
+  }
+
+  /** Writes a source's rejected lines as JSON lines into the run's staging quarantine folder. */
+  public void writeQuarantine(Source source, PCollection<QuarantinedLine> failures) {
+    String location = staging(source.quarantinePath());
+    failures.apply(
+        "Write" + stepName(source.folder()) + "Quarantine", QuarantineJson.writeTo(location));
+  }
+
+  private String staging(String tablePath) {
+    String location = stagingLocations.get(tablePath);
+    if (location == null) {
+      throw new IllegalStateException("the run did not stage an output for " + tablePath);
+    }
+    return location;
+  }
+
+  /** {@code step_trainer_trusted} to {@code StepTrainerTrusted}, for step names. */
+  static String stepName(String snake) {
+    StringBuilder name = new StringBuilder();
+    for (String part : snake.split("_")) {
+      if (!part.isEmpty()) {
+        name.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
+      }
+    }
+    return name.toString();
+  }
+
+  private static final class CountWrittenFn<T> extends DoFn<T, T> {
+    private final Counter written;
+
+    CountWrittenFn(String name) {
+      this.written = Metrics.counter(WRITTEN_NAMESPACE, name);
+    }
+
+    @ProcessElement
+    public void processElement(@Element T row, OutputReceiver<T> out) {
+      written.inc();
+      out.output(row);
+    }
+  }
+}

@@ -1,0 +1,48 @@
+package org.stedi.lakehouse.pipelines;
+
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.Validation;
+
+/**
+ * The options every lake pipeline takes, on top of Beam's own ({@code --runner} first among them).
+ * Each option applies where its table is built and is ignored elsewhere, so one command line can
+ * drive any pipeline.
+ */
+public interface LakeOptions extends PipelineOptions {
+
+  @Description(
+      "The lake root: a local folder or an s3://bucket/prefix URI, holding customer/, accelerometer/ and "
+          + "step_trainer/ with their landing, trusted and curated folders.")
+  @Default.String("./lake")
+  @Validation.Required
+  String getLake();
+
+  void setLake(String lake);
+
+  @Description(
+      "Drop readings taken before the customer's shareWithResearchAsOfDate (accelerometer_trusted, "
+          + "step_trainer_trusted, and so machine_learning_curated). Off by default.")
+  @Default.Boolean(false)
+  boolean getConsentSinceDate();
+
+  void setConsentSinceDate(boolean consentSinceDate);
+
+  @Description(
+      "Pair machine_learning_curated on the millisecond alone, as many hand-written Glue jobs do. This pairs "
+          + "one customer's step trainer with another customer's phone when their readings share a millisecond. "
+          + "Off by default (pairs on serial number and millisecond).")
+  @Default.Boolean(false)
+  boolean getPairOnTimestampOnly();
+
+  void setPairOnTimestampOnly(boolean pairOnTimestampOnly);
+
+  @Description(
+      "Parquet files written per partition (per dt= folder of the reading tables, per table for the "
+          + "customer tables). Few, large files read fastest in Athena and Spark.")
+  @Default.Integer(2)
+  int getFilesPerPartition();
+
+  void setFilesPerPartition(int filesPerPartition);
+}

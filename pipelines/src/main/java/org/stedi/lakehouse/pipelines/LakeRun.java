@@ -1,0 +1,201 @@
+package org.stedi.lakehouse.pipelines;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.util.MimeTypes;
+import org.stedi.lakehouse.model.LakeTable;
+import org.stedi.lakehouse.model.Source;
+import org.stedi.lakehouse.pipelines.publish.LakeBusyException;
+import org.stedi.lakehouse.pipelines.publish.LocalPublisher;
+import org.stedi.lakehouse.pipelines.publish.TablePublisher;
+
+/**
+ * Runs one {@link LakeJob} on a lake: locks the lake, stages the job's outputs out of readers'
+ * sight, builds and runs the Beam pipeline, checks that every table reconciles, publishes the
+ * outputs (each table atomically), and writes the run report to {@code <lake>/_reports/}.
+ *
+ * <p>If the pipeline fails, or its counts do not reconcile, nothing is published: every table stays
+ * as the last successful run left it.
+ */
+public final class LakeRun {
+  private static final DateTimeFormatter RUN_ID_TIME =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+  /** A successful run: its id, report and Beam result. */
+  public record Result(String runId, RunReport report, PipelineResult pipelineResult) {}
+
+  private LakeRun() {}
+
+  /** Parses Beam and lake options from {@code args}, runs the job and prints its report. */
+  public static void main(LakeJob job, String[] args) {
+    Result result = run(job, parseOptions(args));
+    System.out.print(result.report().toText());
+  }
+
+  /** Parses {@code args} into lake options, the standard Beam options included. */
+  public static LakeOptions parseOptions(String... args) {
+    PipelineOptionsFactory.register(LakeOptions.class);
+    return PipelineOptionsFactory.fromArgs(args).withValidation().as(LakeOptions.class);
+  }
+
+  /**
+   * Runs the job.
+   *
+   * @throws LakeException when the lake is missing or busy, an input table was never built, or the
+   *     run failed; the tables are then unchanged
+   */
+  public static Result run(LakeJob job, LakeOptions options) {
+    FileSystems.setDefaultPipelineOptions(options);
+    Lake lake = Lake.of(options.getLake());
+    String runId = newRunId();
+    checkLakeExists(lake, job);
+    try (TablePublisher publisher = openPublisher(lake, runId)) {
+      Map<String, String> reads = new HashMap<>();
+      for (LakeTable input : job.inputs()) {
+        String location =
+            publisher
+                .publishedLocation(input.path())
+                .orElseThrow(
+                    () ->
+                        new LakeException(
+                            input.tableName()
+                                + " has not been built in the lake "
+                                + lake
+                                + " yet: run "
+                                + builderOf(input)
+                                + " first, or the whole lake with `lakehouse`"));
+        reads.put(input.path(), location);
+      }
+      Map<String, String> staging = new HashMap<>();
+      for (String output : job.outputPaths()) {
+        staging.put(output, publisher.stage(output));
+      }
+
+      Pipeline pipeline = Pipeline.create(options);
+      job.graph().build(pipeline, new LakeIO(lake, reads, staging, options.getFilesPerPartition()), options);
+      Instant started = Instant.now();
+      PipelineResult result = runToCompletion(job, pipeline);
+      Duration duration = Duration.between(started, Instant.now());
+      RunReport report =
+          RunReport.of(job, runId, lake, options.getRunner().getSimpleName(), echo(options), started, duration, result.metrics());
+      if (!report.reconciled()) {
+        throw new LakeException(
+            job.name() + " run " + runId + " did not reconcile, so nothing was published:\n" + report.toText());
+      }
+      publisher.publish(job.outputPaths());
+      writeReport(lake, report);
+      return new Result(runId, report, result);
+    } catch (LakeBusyException e) {
+      throw new LakeException(e.getMessage(), e);
+    }
+  }
+
+  private static PipelineResult runToCompletion(LakeJob job, Pipeline pipeline) {
+    PipelineResult result;
+    PipelineResult.State state;
+    try {
+      result = pipeline.run();
+      state = result.waitUntilFinish();
+    } catch (RuntimeException e) {
+      throw new LakeException(
+          job.name() + " failed: " + rootMessage(e) + "; the tables are unchanged", e);
+    }
+    if (state != PipelineResult.State.DONE) {
+      throw new LakeException(job.name() + " ended in state " + state + "; the tables are unchanged");
+    }
+    return result;
+  }
+
+  private static TablePublisher openPublisher(Lake lake, String runId) {
+    if (lake.isLocal()) {
+      return LocalPublisher.open(lake.localRoot(), runId);
+    }
+    throw new LakeException("the lake " + lake + " is on S3, which this build cannot publish to yet: use a local folder");
+  }
+
+  private static void checkLakeExists(Lake lake, LakeJob job) {
+    if (!lake.isLocal()) {
+      return;
+    }
+    if (!Files.isDirectory(lake.localRoot())) {
+      throw new LakeException(
+          "the lake folder "
+              + lake
+              + " does not exist: create it with landing data, or generate sample data with `generate --lake="
+              + lake
+              + "`");
+    }
+    for (Source source : job.landing()) {
+      if (!Files.isDirectory(lake.localRoot().resolve(source.folder()).resolve("landing"))) {
+        throw new LakeException(
+            "the lake "
+                + lake
+                + " has no "
+                + source.folder()
+                + "/landing folder: put the "
+                + source.folder()
+                + " landing JSON files there");
+      }
+    }
+  }
+
+  private static String builderOf(LakeTable table) {
+    return switch (table) {
+      case CUSTOMER_TRUSTED -> CustomerLandingToTrusted.JOB.name();
+      case ACCELEROMETER_TRUSTED -> AccelerometerLandingToTrusted.JOB.name();
+      case CUSTOMERS_CURATED -> CustomerTrustedToCurated.JOB.name();
+      case STEP_TRAINER_TRUSTED -> StepTrainerTrusted.JOB.name();
+      case MACHINE_LEARNING_CURATED -> MachineLearningCurated.JOB.name();
+      default -> "the pipeline that writes " + table.tableName();
+    };
+  }
+
+  private static Map<String, Object> echo(LakeOptions options) {
+    Map<String, Object> echo = new LinkedHashMap<>();
+    echo.put("consentSinceDate", options.getConsentSinceDate());
+    echo.put("pairOnTimestampOnly", options.getPairOnTimestampOnly());
+    echo.put("filesPerPartition", options.getFilesPerPartition());
+    return echo;
+  }
+
+  private static void writeReport(Lake lake, RunReport report) {
+    String location = lake.reports() + "/" + report.runId() + "-" + report.pipeline() + ".json";
+    try (OutputStream out =
+        Channels.newOutputStream(FileSystems.create(FileSystems.matchNewResource(location, false), MimeTypes.TEXT))) {
+      out.write(report.toJson().getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the run report " + location + ": " + e.getMessage(), e);
+    }
+  }
+
+  static String newRunId() {
+    return RUN_ID_TIME.format(Instant.now())
+        + "-"
+        + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0x1000000));
+  }
+
+  static String rootMessage(Throwable e) {
+    Throwable cause = e;
+    while (cause.getCause() != null && cause.getCause() != cause) {
+      cause = cause.getCause();
+    }
+    String message = cause.getMessage();
+    return cause.getClass().getSimpleName() + (message == null ? "" : ": " + message.lines().findFirst().orElse(""));
+  }
+}

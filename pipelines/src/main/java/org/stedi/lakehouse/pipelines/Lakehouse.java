@@ -1,0 +1,66 @@
+package org.stedi.lakehouse.pipelines;
+
+import java.util.List;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.values.PCollection;
+import org.stedi.lakehouse.model.AccelerometerReading;
+import org.stedi.lakehouse.model.Customer;
+import org.stedi.lakehouse.model.LakeTable;
+import org.stedi.lakehouse.model.MachineLearningRow;
+import org.stedi.lakehouse.model.Source;
+import org.stedi.lakehouse.model.StepTrainerReading;
+
+/**
+ * The whole lake in one graph: the five zone transitions composed in dependency order, each table
+ * computed once and handed on in memory rather than written and read back, and all five tables and
+ * three quarantines published together at the end. The tables are exactly those of running the five
+ * pipelines one after another.
+ */
+public final class Lakehouse {
+  public static final LakeJob JOB =
+      new LakeJob(
+          "lakehouse",
+          List.of(Source.CUSTOMER, Source.ACCELEROMETER, Source.STEP_TRAINER),
+          List.of(),
+          List.of(
+              LakeTable.CUSTOMER_TRUSTED,
+              LakeTable.ACCELEROMETER_TRUSTED,
+              LakeTable.CUSTOMERS_CURATED,
+              LakeTable.STEP_TRAINER_TRUSTED,
+              LakeTable.MACHINE_LEARNING_CURATED),
+          List.of(Source.CUSTOMER, Source.ACCELEROMETER, Source.STEP_TRAINER),
+          Lakehouse::buildGraph);
+
+  private Lakehouse() {}
+
+  public static void main(String[] args) {
+    LakeRun.main(JOB, args);
+  }
+
+  public static LakeRun.Result run(LakeOptions options) {
+    return LakeRun.run(JOB, options);
+  }
+
+  static void buildGraph(Pipeline pipeline, LakeIO io, LakeOptions options) {
+    PCollection<Customer> customerTrusted =
+        CustomerLandingToTrusted.trusted(CustomerLandingToTrusted.readLanding(pipeline, io));
+    io.writeTable(LakeTable.CUSTOMER_TRUSTED, customerTrusted, TableFormat.CUSTOMER);
+
+    PCollection<AccelerometerReading> accelerometerTrusted =
+        AccelerometerLandingToTrusted.trusted(
+            AccelerometerLandingToTrusted.readLanding(pipeline, io), customerTrusted, options);
+    io.writeTable(LakeTable.ACCELEROMETER_TRUSTED, accelerometerTrusted, TableFormat.ACCELEROMETER);
+
+    PCollection<Customer> customersCurated =
+        CustomerTrustedToCurated.curated(customerTrusted, accelerometerTrusted);
+    io.writeTable(LakeTable.CUSTOMERS_CURATED, customersCurated, TableFormat.CUSTOMER);
+
+    PCollection<StepTrainerReading> stepTrainerTrusted =
+        StepTrainerTrusted.trusted(StepTrainerTrusted.readLanding(pipeline, io), customersCurated, options);
+    io.writeTable(LakeTable.STEP_TRAINER_TRUSTED, stepTrainerTrusted, TableFormat.STEP_TRAINER);
+
+    PCollection<MachineLearningRow> machineLearning =
+        MachineLearningCurated.curated(stepTrainerTrusted, accelerometerTrusted, customersCurated, options);
+    io.writeTable(LakeTable.MACHINE_LEARNING_CURATED, machineLearning, TableFormat.MACHINE_LEARNING);
+  }
+}
