@@ -190,7 +190,8 @@ public final class LakeRun {
         + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0x1000000));
   }
 
-  static String rootMessage(Throwable e) {
+  /** The innermost cause of a failure: its type and the first line of its message. */
+  public static String rootMessage(Throwable e) {
     Throwable cause = e;
     while (cause.getCause() != null && cause.getCause() != cause) {
       cause = cause.getCause();

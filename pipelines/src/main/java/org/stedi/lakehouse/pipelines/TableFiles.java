@@ -14,8 +14,13 @@ final class TableFiles {
    * no file or folder name between the table folder and the file starts with {@code _} or {@code .}.
    */
   static boolean isVisibleTableFile(String tableLocation, String file) {
-    String prefix = tableLocation.endsWith("/") ? tableLocation : tableLocation + "/";
-    if (!file.startsWith(prefix) || !file.endsWith(".parquet")) {
+    return file.endsWith(".parquet") && isVisibleFile(tableLocation, file);
+  }
+
+  /** Whether a file under a landing folder is read: no name on its path starts with _ or . */
+  static boolean isVisibleFile(String folder, String file) {
+    String prefix = folder.endsWith("/") ? folder : folder + "/";
+    if (!file.startsWith(prefix)) {
       return false;
     }
     for (String part : file.substring(prefix.length()).split("/")) {

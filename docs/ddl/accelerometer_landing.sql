@@ -1,0 +1,14 @@
+-- accelerometer_landing: generated from the table definition; do not edit by hand.
+CREATE EXTERNAL TABLE IF NOT EXISTS `stedi`.`accelerometer_landing` (
+  `user` string,
+  `timestamp` bigint,
+  `x` double,
+  `y` double,
+  `z` double
+)
+ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe'
+WITH SERDEPROPERTIES ('ignore.malformed.json' = 'TRUE', 'dots.in.keys' = 'FALSE', 'case.insensitive' = 'TRUE')
+STORED AS INPUTFORMAT 'org.apache.hadoop.mapred.TextInputFormat'
+OUTPUTFORMAT 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat'
+LOCATION 's3://your-bucket/stedi/accelerometer/landing/'
+TBLPROPERTIES ('classification' = 'json');

@@ -1,0 +1,303 @@
+package org.stedi.lakehouse.runners;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.stedi.lakehouse.fixtures.generator.ExpectedCounts;
+import org.stedi.lakehouse.fixtures.generator.LakeGenerator;
+import org.stedi.lakehouse.model.LakeTable;
+import org.stedi.lakehouse.model.Source;
+import org.stedi.lakehouse.pipelines.AccelerometerLandingToTrusted;
+import org.stedi.lakehouse.pipelines.CustomerLandingToTrusted;
+import org.stedi.lakehouse.pipelines.CustomerTrustedToCurated;
+import org.stedi.lakehouse.pipelines.GlueDdl;
+import org.stedi.lakehouse.pipelines.Lake;
+import org.stedi.lakehouse.pipelines.LakeException;
+import org.stedi.lakehouse.pipelines.LakeJob;
+import org.stedi.lakehouse.pipelines.LakeOptions;
+import org.stedi.lakehouse.pipelines.LakeRun;
+import org.stedi.lakehouse.pipelines.Lakehouse;
+import org.stedi.lakehouse.pipelines.MachineLearningCurated;
+import org.stedi.lakehouse.pipelines.StepTrainerTrusted;
+import org.stedi.lakehouse.pipelines.TableReader;
+
+/**
+ * The {@code stedi} command: every pipeline by name, {@code lakehouse}, {@code generate}, {@code
+ * ddl} and {@code show}. A problem the user can fix is reported on one line, with a non-zero exit
+ * status and no stack trace ({@code STEDI_DEBUG=1} prints it).
+ */
+public final class StediCommand {
+  /** The lake that {@code lakehouse} fills with sample data when it is run with no landing data. */
+  static final String DEFAULT_LAKE = "./lake";
+
+  static final long SAMPLE_SEED = 42;
+
+  private static final Map<String, LakeJob> JOBS = new LinkedHashMap<>();
+
+  static {
+    for (LakeJob job :
+        List.of(
+            Lakehouse.JOB,
+            CustomerLandingToTrusted.JOB,
+            AccelerometerLandingToTrusted.JOB,
+            CustomerTrustedToCurated.JOB,
+            StepTrainerTrusted.JOB,
+            MachineLearningCurated.JOB)) {
+      JOBS.put(job.name(), job);
+    }
+  }
+
+  private final PrintStream out;
+  private final PrintStream err;
+
+  StediCommand(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
+  }
+
+  public static void main(String[] args) {
+    System.exit(new StediCommand(System.out, System.err).run(args));
+  }
+
+  /** Runs the command and returns its exit status. */
+  int run(String... args) {
+    try {
+      if (args.length == 0 || isHelp(args[0])) {
+        out.print(usage());
+        return args.length == 0 ? 2 : 0;
+      }
+      String command = args[0];
+      String[] rest = Arrays.copyOfRange(args, 1, args.length);
+      if (JOBS.containsKey(command)) {
+        return runJob(JOBS.get(command), rest);
+      }
+      return switch (command) {
+        case "generate" -> generate(rest);
+        case "ddl" -> ddl(rest);
+        case "show" -> show(rest);
+        default -> fail(2, "unknown command '" + command + "'; commands: " + String.join(", ", commandNames()));
+      };
+    } catch (LakeException e) {
+      debug(e);
+      return fail(1, e.getMessage());
+    } catch (IllegalArgumentException e) {
+      debug(e);
+      return fail(2, oneLine(e.getMessage()) + " (see --help)");
+    } catch (UncheckedIOException e) {
+      debug(e);
+      return fail(1, oneLine(e.getMessage()));
+    } catch (RuntimeException e) {
+      debug(e);
+      return fail(1, "unexpected error: " + LakeRun.rootMessage(e) + " (STEDI_DEBUG=1 prints the stack trace)");
+    }
+  }
+
+  private int runJob(LakeJob job, String[] args) {
+    if (Stream.of(args).anyMatch(StediCommand::isHelp)) {
+      out.println("usage: stedi " + job.name() + " [--lake=DIR|s3://bucket/prefix] [--runner=DirectRunner] [options]");
+      out.println();
+      PipelineOptionsFactory.printHelp(out, LakeOptions.class);
+      return 0;
+    }
+    LakeOptions options = LakeRun.parseOptions(args);
+    if (job == Lakehouse.JOB && Stream.of(args).noneMatch(a -> a.startsWith("--lake="))) {
+      generateSampleDataIfEmpty(options);
+    }
+    LakeRun.Result result = LakeRun.run(job, options);
+    out.print(result.report().toText());
+    return 0;
+  }
+
+  /** Fills an empty default lake with scale-1 sample data, so that the first run shows something. */
+  private void generateSampleDataIfEmpty(LakeOptions options) {
+    Lake lake = Lake.of(options.getLake());
+    if (!lake.isLocal()) {
+      return;
+    }
+    for (Source source : Source.values()) {
+      Path landing = lake.localRoot().resolve(source.folder()).resolve("landing");
+      if (hasFiles(landing)) {
+        return;
+      }
+    }
+    ExpectedCounts expected = LakeGenerator.withAllDefects(1, SAMPLE_SEED).generate(lake.localRoot());
+    out.println(
+        "No landing data in "
+            + lake
+            + ": generated scale-1 sample data (seed "
+            + SAMPLE_SEED
+            + ", with the serial-number bug, duplicates and malformed lines): "
+            + expected.summary());
+  }
+
+  private int generate(String[] args) {
+    Flags flags = Flags.parse(args, "scale", "seed", "lake", "serial-bug", "malformed-rate", "duplicate-rate", "all-defects", "help");
+    if (flags.has("help")) {
+      out.println(
+          "usage: stedi generate --lake=DIR [--scale=1] [--seed=42] [--all-defects] [--serial-bug=K]"
+              + " [--malformed-rate=R] [--duplicate-rate=R]");
+      out.println("Writes deterministic sample landing data, and the expected row count of every table in DIR/_expected.json.");
+      return 0;
+    }
+    String lake = flags.required("lake", "the folder to generate into");
+    int scale = flags.intValue("scale", 1);
+    long seed = flags.longValue("seed", SAMPLE_SEED);
+    LakeGenerator.Builder builder =
+        flags.has("all-defects") ? LakeGenerator.withAllDefects(scale, seed).toBuilder() : LakeGenerator.builder().scale(scale).seed(seed);
+    if (flags.has("serial-bug")) {
+      builder.serialNumberBug(flags.intValue("serial-bug", 0));
+    }
+    if (flags.has("malformed-rate")) {
+      builder.malformedRate(flags.doubleValue("malformed-rate", 0));
+    }
+    if (flags.has("duplicate-rate")) {
+      builder.duplicateRate(flags.doubleValue("duplicate-rate", 0));
+    }
+    Path root = Lake.of(lake).localRoot();
+    ExpectedCounts expected;
+    try {
+      expected = builder.build().generate(root);
+    } catch (IllegalStateException e) {
+      throw new LakeException(e.getMessage(), e);
+    }
+    out.println("Generated scale-" + scale + " sample data (seed " + seed + ") in " + root + ": " + expected.summary());
+    return 0;
+  }
+
+  private int ddl(String[] args) {
+    Flags flags = Flags.parse(args, "lake", "database", "out", "help");
+    if (flags.has("help")) {
+      out.println("usage: stedi ddl [--lake=s3://bucket/prefix] [--database=stedi] [--out=DIR]");
+      out.println("Prints CREATE EXTERNAL TABLE statements for Glue/Athena (or writes one TABLE.sql per table into DIR).");
+      return 0;
+    }
+    Lake lake = Lake.of(flags.value("lake", DEFAULT_LAKE));
+    String database = flags.value("database", "stedi");
+    if (!flags.has("out")) {
+      out.print(GlueDdl.all(lake, database));
+      return 0;
+    }
+    Path folder = Path.of(flags.value("out", "."));
+    try {
+      Files.createDirectories(folder);
+      for (LakeTable table : LakeTable.values()) {
+        Files.writeString(folder.resolve(table.tableName() + ".sql"), GlueDdl.createTable(table, lake, database), StandardCharsets.UTF_8);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write DDL into " + folder + ": " + e.getMessage(), e);
+    }
+    out.println("Wrote " + LakeTable.values().length + " CREATE EXTERNAL TABLE statements into " + folder);
+    return 0;
+  }
+
+  private int show(String[] args) {
+    List<String> positional = new ArrayList<>();
+    List<String> flagArgs = new ArrayList<>();
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].startsWith("--")) {
+        flagArgs.add(args[i]);
+        if (!args[i].contains("=") && i + 1 < args.length && !args[i + 1].startsWith("--") && args[i].equals("--limit")) {
+          flagArgs.add(args[++i]);
+        }
+      } else {
+        positional.add(args[i]);
+      }
+    }
+    Flags flags = Flags.parse(flagArgs.toArray(String[]::new), "lake", "limit", "help");
+    if (flags.has("help")) {
+      out.println("usage: stedi show TABLE [--limit N] [--lake=DIR|s3://bucket/prefix]");
+      out.println("Prints the table's row count and first rows. Tables: " + String.join(", ", tableNames()));
+      return 0;
+    }
+    if (positional.size() != 1) {
+      throw new IllegalArgumentException("show takes one table name; tables: " + String.join(", ", tableNames()));
+    }
+    LakeTable table =
+        LakeTable.byName(positional.get(0))
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "unknown table '" + positional.get(0) + "'; tables: " + String.join(", ", tableNames())));
+    Lake lake = Lake.of(flags.value("lake", DEFAULT_LAKE));
+    if (lake.isLocal() && !Files.isDirectory(lake.localRoot())) {
+      throw new LakeException("the lake folder " + lake + " does not exist: run `stedi lakehouse` first, or give --lake");
+    }
+    FileSystems.setDefaultPipelineOptions(PipelineOptionsFactory.create());
+    out.print(TableReader.read(lake, table, flags.intValue("limit", 10)).toText());
+    return 0;
+  }
+
+  private static boolean hasFiles(Path folder) {
+    if (!Files.isDirectory(folder)) {
+      return false;
+    }
+    try (Stream<Path> files = Files.walk(folder)) {
+      return files.anyMatch(Files::isRegularFile);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static List<String> tableNames() {
+    return Stream.of(LakeTable.values()).map(LakeTable::tableName).toList();
+  }
+
+  private static List<String> commandNames() {
+    List<String> names = new ArrayList<>(JOBS.keySet());
+    names.addAll(List.of("generate", "ddl", "show"));
+    return names;
+  }
+
+  static String usage() {
+    return String.join(
+        "\n",
+        "usage: stedi COMMAND [options]    (stedi COMMAND --help for a command's options)",
+        "",
+        "Run the lake (standard Beam options such as --runner work too):",
+        "  lakehouse                          every table, in one graph; an empty default ./lake gets sample data",
+        "  customer_landing_to_trusted        customer_landing -> customer_trusted",
+        "  accelerometer_landing_to_trusted   accelerometer_landing -> accelerometer_trusted",
+        "  customer_trusted_to_curated        customer_trusted -> customers_curated",
+        "  step_trainer_trusted               step_trainer_landing -> step_trainer_trusted",
+        "  machine_learning_curated           step_trainer_trusted + accelerometer_trusted -> machine_learning_curated",
+        "    --lake=DIR|s3://bucket/prefix    the lake (default ./lake)",
+        "    --consentSinceDate=true          drop readings taken before the customer's research consent",
+        "    --pairOnTimestampOnly=true       pair machine_learning_curated on time alone (pairs across customers!)",
+        "",
+        "Tools:",
+        "  generate --lake=DIR [--scale=N] [--seed=S] [--all-defects]   sample landing data",
+        "  ddl [--lake=s3://bucket/prefix]    Glue/Athena CREATE EXTERNAL TABLE statements",
+        "  show TABLE [--limit N]             a table's row count and first rows",
+        "");
+  }
+
+  private static boolean isHelp(String arg) {
+    return arg.equals("--help") || arg.equals("-h") || arg.equals("help");
+  }
+
+  private int fail(int status, String message) {
+    err.println("stedi: " + message);
+    return status;
+  }
+
+  private void debug(Exception e) {
+    if ("1".equals(System.getenv("STEDI_DEBUG"))) {
+      e.printStackTrace(err);
+    }
+  }
+
+  private static String oneLine(String message) {
+    return message == null ? "invalid argument" : message.lines().findFirst().orElse(message);
+  }
+}
