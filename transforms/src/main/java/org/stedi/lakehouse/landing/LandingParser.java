@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import java.io.IOException;
 import java.io.Serializable;
@@ -31,7 +32,8 @@ public abstract class LandingParser<T> implements Serializable {
   private static final long serialVersionUID = 1L;
 
   /** Shared by all parsers: a JsonFactory is thread-safe once configured. */
-  static final JsonFactory JSON = JsonFactory.builder().build();
+  static final JsonFactory JSON =
+      JsonFactory.builder().disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION).build();
 
   LandingParser() {}
 
@@ -70,13 +72,13 @@ public abstract class LandingParser<T> implements Serializable {
       JsonToken after = parser.nextToken();
       if (after != null) {
         throw new RejectedLineException(
-            "unexpected " + describe(after) + " after the JSON object; one object per line is expected");
+            "unexpected content (" + describe(after) + ") after the JSON object; one object per line is expected");
       }
       return record;
     } catch (StreamConstraintsException e) {
       throw new RejectedLineException("JSON beyond the parser's limits: " + e.getOriginalMessage());
     } catch (JsonParseException e) {
-      throw new RejectedLineException("malformed JSON: " + e.getOriginalMessage());
+      throw new RejectedLineException("malformed JSON" + inField(e) + ": " + e.getOriginalMessage());
     } catch (IOException e) {
       throw new RejectedLineException("unreadable JSON: " + e.getMessage());
     }
@@ -87,6 +89,15 @@ public abstract class LandingParser<T> implements Serializable {
    * builds the record.
    */
   abstract T readObject(JsonParser parser) throws IOException, RejectedLineException;
+
+  private static String inField(JsonParseException e) {
+    try {
+      String field = e.getProcessor() == null ? null : e.getProcessor().currentName();
+      return field == null ? "" : " in field '" + field + "'";
+    } catch (IOException | RuntimeException unknown) {
+      return "";
+    }
+  }
 
   // ---- helpers shared by the source parsers ----------------------------------------------------
 

@@ -56,7 +56,7 @@ final class LineSplitter {
           scanned -= start;
           start = 0;
         } else {
-          buffer = Arrays.copyOf(buffer, Math.min(buffer.length * 2, maxLineBytes + CHUNK));
+          buffer = Arrays.copyOf(buffer, (int) Math.min(Math.min(buffer.length * 2L, (long) maxLineBytes + CHUNK), Integer.MAX_VALUE - 8));
         }
       }
       int read = in.read(buffer, end, buffer.length - end);
@@ -85,7 +85,8 @@ final class LineSplitter {
         scanned = start;
       }
       scanned = end;
-      if (!skipping && end - start > maxLineBytes) {
+      // One byte of slack: a line of exactly the limit may still be waiting for the \n of its \r\n.
+      if (!skipping && end - start > maxLineBytes + 1L) {
         lineNumber++;
         handler.line(lineNumber, buffer, start, maxLineBytes, true);
         skipping = true;
@@ -107,7 +108,11 @@ final class LineSplitter {
     if (stop > start && buffer[stop - 1] == '\r') {
       stop--;
     }
-    handler.line(lineNumber, buffer, start, stop - start, false);
+    if (stop - start > maxLineBytes) {
+      handler.line(lineNumber, buffer, start, maxLineBytes, true);
+    } else {
+      handler.line(lineNumber, buffer, start, stop - start, false);
+    }
   }
 
   private static int indexOf(byte[] bytes, int from, int to) {

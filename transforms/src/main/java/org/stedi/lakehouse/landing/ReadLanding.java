@@ -164,8 +164,8 @@ public final class ReadLanding<T> extends PTransform<PBegin, LandingRecords<T>> 
       LineRouter router = new LineRouter(name, out);
       boolean gzip = name.endsWith(".gz");
       InputStream opened = Channels.newInputStream(file.open());
-      try (InputStream stored = new StorageInputStream(opened)) {
-        InputStream in = gzip ? new GZIPInputStream(stored, 64 * 1024) : stored;
+      try (InputStream stored = new StorageInputStream(opened);
+          InputStream in = gzip ? new GZIPInputStream(stored, 64 * 1024) : stored) {
         new LineSplitter(maxLineBytes).split(in, router);
       } catch (StorageInputStream.StorageException e) {
         throw e.getCause();
@@ -174,6 +174,8 @@ public final class ReadLanding<T> extends PTransform<PBegin, LandingRecords<T>> 
           throw e;
         }
         long next = router.lastLineNumber + 1;
+        // The unreadable rest counts as one line read and quarantined, so that the counts reconcile.
+        lines.inc();
         quarantined.inc();
         out.get(failuresTag)
             .output(

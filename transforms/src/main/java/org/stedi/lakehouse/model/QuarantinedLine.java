@@ -9,8 +9,9 @@ import org.apache.beam.sdk.coders.DefaultCoder;
 
 /**
  * A landing line that could not become a record: where it came from (file and 1-based line
- * number), its raw text, and why it was rejected. {@code lineNumber} is 0 for a problem with the
- * file as a whole (a damaged gzip stream, say) rather than with one line.
+ * number), its raw text, and why it was rejected. For a damaged gzip file, one entry stands for the
+ * unreadable rest of the file: its line number is the first line that could not be read and its raw
+ * text is empty.
  */
 @DefaultCoder(QuarantinedLine.Coder.class)
 public record QuarantinedLine(Source source, String file, long lineNumber, String rawText, String reason) {

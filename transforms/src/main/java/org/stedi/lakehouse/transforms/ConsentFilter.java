@@ -1,16 +1,18 @@
 package org.stedi.lakehouse.transforms;
 
 import java.util.Comparator;
-import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
-import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionView;
 import org.stedi.lakehouse.model.Customer;
 
 /**
@@ -28,9 +30,11 @@ import org.stedi.lakehouse.model.Customer;
  * remaining ties go to the greater value of the other fields in column order, strings compared by
  * UTF-16 code units, an absent value lowest.
  *
- * <p><b>Scale:</b> picking the current record is a {@link Combine#perKey} of a binary "latest"
- * function, so runners combine before the shuffle and one email with millions of records never
- * holds them in memory at once; the work is one shuffle of at most one record per email per bundle.
+ * <p><b>Scale:</b> the records are grouped into size-adaptive buckets of about a hundred thousand
+ * records by a hash of the normalised email (all records of one email meet in one bucket), and each
+ * bucket is streamed once, keeping only the current record per email in a map. Memory per bucket is
+ * bounded by its distinct emails, however many records one email has; the number of shuffle groups
+ * grows with the data, not with the number of customers.
  *
  * <p><b>Counters</b> (namespace {@code ConsentFilter}): {@code records} (input),
  * {@code currentRecords} (distinct emails), {@code withoutConsent} (current records dropped),
@@ -64,11 +68,13 @@ public final class ConsentFilter extends PTransform<PCollection<Customer>, PColl
 
   @Override
   public PCollection<Customer> expand(PCollection<Customer> customers) {
-    return customers
-        .apply("KeyByNormalizedEmail", ParDo.of(new KeyByEmailFn()))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), Customer.Coder.of()))
-        .apply("PickCurrentRecord", Combine.perKey(new LatestRecord()))
-        .apply("KeepConsenting", ParDo.of(new KeepConsentingFn()))
+    PCollection<Customer> counted =
+        customers.apply("CountRecords", ParDo.of(new CountRecordsFn())).setCoder(Customer.Coder.of());
+    PCollectionView<Integer> buckets = Buckets.countFor("Customers", List.of(counted));
+    return Buckets.assign(
+            "BucketByNormalizedEmail", counted, c -> c.normalizedEmail().hashCode(), buckets, Customer.Coder.of())
+        .apply("GroupBuckets", GroupByKey.create())
+        .apply("KeepCurrentConsentingRecords", ParDo.of(new KeepCurrentConsentingFn()))
         .setCoder(Customer.Coder.of());
   }
 
@@ -76,38 +82,36 @@ public final class ConsentFilter extends PTransform<PCollection<Customer>, PColl
     return Comparator.nullsFirst(Comparator.naturalOrder());
   }
 
-  private static final class KeyByEmailFn extends DoFn<Customer, KV<String, Customer>> {
+  private static final class CountRecordsFn extends DoFn<Customer, Customer> {
     private final Counter records = Metrics.counter(ConsentFilter.class, "records");
 
     @ProcessElement
-    public void processElement(@Element Customer customer, OutputReceiver<KV<String, Customer>> out) {
+    public void processElement(@Element Customer customer, OutputReceiver<Customer> out) {
       records.inc();
-      out.output(KV.of(customer.normalizedEmail(), customer));
+      out.output(customer);
     }
   }
 
-  /** Keeps the greater of two records of one email under {@link #CURRENT_RECORD_ORDER}. */
-  private static final class LatestRecord extends Combine.BinaryCombineFn<Customer> {
-    @Override
-    public Customer apply(Customer left, Customer right) {
-      return CURRENT_RECORD_ORDER.compare(left, right) >= 0 ? left : right;
-    }
-  }
-
-  private static final class KeepConsentingFn extends DoFn<KV<String, Customer>, Customer> {
+  private static final class KeepCurrentConsentingFn extends DoFn<KV<Integer, Iterable<Customer>>, Customer> {
     private final Counter currentRecords = Metrics.counter(ConsentFilter.class, "currentRecords");
     private final Counter withoutConsent = Metrics.counter(ConsentFilter.class, "withoutConsent");
     private final Counter kept = Metrics.counter(ConsentFilter.class, "kept");
 
     @ProcessElement
-    public void processElement(@Element KV<String, Customer> current, OutputReceiver<Customer> out) {
-      currentRecords.inc();
-      Customer customer = current.getValue();
-      if (customer.sharesWithResearch()) {
-        kept.inc();
-        out.output(customer);
-      } else {
-        withoutConsent.inc();
+    public void processElement(@Element KV<Integer, Iterable<Customer>> bucket, OutputReceiver<Customer> out) {
+      Map<String, Customer> current = new HashMap<>();
+      for (Customer record : bucket.getValue()) {
+        current.merge(
+            record.normalizedEmail(), record, (a, b) -> CURRENT_RECORD_ORDER.compare(a, b) >= 0 ? a : b);
+      }
+      for (Customer customer : current.values()) {
+        currentRecords.inc();
+        if (customer.sharesWithResearch()) {
+          kept.inc();
+          out.output(customer);
+        } else {
+          withoutConsent.inc();
+        }
       }
     }
   }

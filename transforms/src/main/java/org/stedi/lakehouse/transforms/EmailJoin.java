@@ -2,12 +2,17 @@ package org.stedi.lakehouse.transforms;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
-import org.apache.beam.sdk.coders.KvCoder;
+import java.util.Set;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CoderRegistry;
+import org.apache.beam.sdk.coders.SetCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
-import org.apache.beam.sdk.transforms.Count;
+import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -77,8 +82,9 @@ public final class EmailJoin {
    *
    * <p><b>Scale:</b> the readings are never grouped by user. The customers' emails (with their
    * consent dates) become a side input map, broadcast to every worker, and each reading is checked
-   * against it in a map step; only the kept readings are shuffled once, by their own value, to drop
-   * duplicates with a combiner. A user with millions of readings is therefore not a hot key. The
+   * against it in a map step; only the kept readings are shuffled once, in size-adaptive buckets of
+   * about a hundred thousand readings grouped by a hash of the whole reading, where duplicates are
+   * dropped in memory. A user with millions of readings is therefore not a hot key. The
    * cost is memory: each worker holds the map of customer emails (about 100 bytes per customer,
    * some 500 MB for five million customers).
    *
@@ -113,7 +119,11 @@ public final class EmailJoin {
           .apply(
               "DropDuplicateReadings",
               SemiJoins.distinctCounting(
-                  EmailJoin.class, "duplicateReadings", "readingsKept", AccelerometerReading.Coder.of()));
+                  EmailJoin.class,
+                  "duplicateReadings",
+                  "readingsKept",
+                  AccelerometerReading.Coder.of(),
+                  Buckets::hash));
     }
   }
 
@@ -165,10 +175,11 @@ public final class EmailJoin {
    * <p><b>Output:</b> each input customer whose normalised email has at least one reading, emitted
    * once and unchanged, however many readings match; customers without readings are dropped.
    *
-   * <p><b>Scale:</b> the readings are first reduced to one count per user with a combiner, so a user
-   * with millions of readings becomes one value before the shuffle; then customers and per-user
-   * counts are co-grouped by email, each key holding that email's customer records and one count.
-   * Nothing is broadcast, so the number of customers is not bounded by a worker's memory.
+   * <p><b>Scale:</b> the readings are first reduced to the set of their distinct users with a
+   * combiner, so a user with millions of readings becomes one entry before the shuffle; customers
+   * and user sets are then co-grouped in size-adaptive buckets (by a hash of the email, about a
+   * hundred thousand elements each). Nothing is broadcast, so the number of customers is not
+   * bounded by a worker's memory.
    *
    * <p><b>Counters</b> (namespace {@code EmailJoin}): {@code customers} (input),
    * {@code customersWithReadings}, {@code customersWithoutReadings}.
@@ -184,20 +195,22 @@ public final class EmailJoin {
     @Override
     public PCollection<Customer> expand(PCollection<Customer> customers) {
       TupleTag<Customer> customerTag = new TupleTag<>("customers");
-      TupleTag<Long> readingCountTag = new TupleTag<>("readingCounts");
-      PCollection<KV<String, Long>> readingsPerUser =
-          readings
-              .apply("NormalizeReadingUsers", ParDo.of(new NormalizedUserFn()))
-              .setCoder(StringUtf8Coder.of())
-              .apply("CountReadingsPerUser", Count.perElement());
-      PCollection<KV<String, Customer>> customersByEmail =
-          customers
-              .apply("KeyCustomersByEmail", ParDo.of(new KeyByEmailFn()))
-              .setCoder(KvCoder.of(StringUtf8Coder.of(), Customer.Coder.of()));
-      return KeyedPCollectionTuple.of(customerTag, customersByEmail)
-          .and(readingCountTag, readingsPerUser)
-          .apply("GroupCustomersWithReadingCounts", CoGroupByKey.create())
-          .apply("KeepCustomersWithReadings", ParDo.of(new KeepWithReadingsFn(customerTag, readingCountTag)))
+      TupleTag<Set<String>> usersTag = new TupleTag<>("readingUsers");
+      PCollection<String> users =
+          readings.apply("NormalizeReadingUsers", ParDo.of(new NormalizedUserFn())).setCoder(StringUtf8Coder.of());
+      PCollection<Customer> counted =
+          customers.apply("CountCustomers", ParDo.of(new CountCustomersFn())).setCoder(Customer.Coder.of());
+      PCollectionView<Integer> buckets = Buckets.countFor("EmailBuckets", List.of(counted, users));
+      PCollection<KV<Integer, Set<String>>> usersByBucket =
+          Buckets.assign("BucketReadingUsers", users, String::hashCode, buckets, StringUtf8Coder.of())
+              .apply("CollectDistinctUsers", Combine.perKey(new DistinctUsersFn()));
+      PCollection<KV<Integer, Customer>> customersByBucket =
+          Buckets.assign(
+              "BucketCustomers", counted, c -> c.normalizedEmail().hashCode(), buckets, Customer.Coder.of());
+      return KeyedPCollectionTuple.of(customerTag, customersByBucket)
+          .and(usersTag, usersByBucket)
+          .apply("GroupCustomersWithReadingUsers", CoGroupByKey.create())
+          .apply("KeepCustomersWithReadings", ParDo.of(new KeepWithReadingsFn(customerTag, usersTag)))
           .setCoder(Customer.Coder.of());
     }
   }
@@ -216,32 +229,71 @@ public final class EmailJoin {
     }
   }
 
-  private static final class KeyByEmailFn extends DoFn<Customer, KV<String, Customer>> {
+  private static final class CountCustomersFn extends DoFn<Customer, Customer> {
     private final Counter customers = Metrics.counter(EmailJoin.class, "customers");
 
     @ProcessElement
-    public void processElement(@Element Customer customer, OutputReceiver<KV<String, Customer>> out) {
+    public void processElement(@Element Customer customer, OutputReceiver<Customer> out) {
       customers.inc();
-      out.output(KV.of(customer.normalizedEmail(), customer));
+      out.output(customer);
     }
   }
 
-  private static final class KeepWithReadingsFn extends DoFn<KV<String, CoGbkResult>, Customer> {
+  /** The distinct users of a bucket's readings. */
+  private static final class DistinctUsersFn extends Combine.CombineFn<String, HashSet<String>, Set<String>> {
+    @Override
+    public HashSet<String> createAccumulator() {
+      return new HashSet<>();
+    }
+
+    @Override
+    public HashSet<String> addInput(HashSet<String> users, String user) {
+      users.add(user);
+      return users;
+    }
+
+    @Override
+    public HashSet<String> mergeAccumulators(Iterable<HashSet<String>> accumulators) {
+      HashSet<String> merged = new HashSet<>();
+      accumulators.forEach(merged::addAll);
+      return merged;
+    }
+
+    @Override
+    public Set<String> extractOutput(HashSet<String> users) {
+      return users;
+    }
+
+    @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public Coder<HashSet<String>> getAccumulatorCoder(CoderRegistry registry, Coder<String> inputCoder) {
+      return (Coder) SetCoder.of(StringUtf8Coder.of());
+    }
+
+    @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public Coder<Set<String>> getDefaultOutputCoder(CoderRegistry registry, Coder<String> inputCoder) {
+      return SetCoder.of(StringUtf8Coder.of());
+    }
+  }
+
+  private static final class KeepWithReadingsFn extends DoFn<KV<Integer, CoGbkResult>, Customer> {
     private final TupleTag<Customer> customerTag;
-    private final TupleTag<Long> readingCountTag;
+    private final TupleTag<Set<String>> usersTag;
     private final Counter withReadings = Metrics.counter(EmailJoin.class, "customersWithReadings");
     private final Counter withoutReadings = Metrics.counter(EmailJoin.class, "customersWithoutReadings");
 
-    KeepWithReadingsFn(TupleTag<Customer> customerTag, TupleTag<Long> readingCountTag) {
+    KeepWithReadingsFn(TupleTag<Customer> customerTag, TupleTag<Set<String>> usersTag) {
       this.customerTag = customerTag;
-      this.readingCountTag = readingCountTag;
+      this.usersTag = usersTag;
     }
 
     @ProcessElement
-    public void processElement(@Element KV<String, CoGbkResult> group, OutputReceiver<Customer> out) {
-      boolean hasReadings = group.getValue().getAll(readingCountTag).iterator().hasNext();
-      for (Customer customer : group.getValue().getAll(customerTag)) {
-        if (hasReadings) {
+    public void processElement(@Element KV<Integer, CoGbkResult> bucket, OutputReceiver<Customer> out) {
+      Set<String> users = new HashSet<>();
+      bucket.getValue().getAll(usersTag).forEach(users::addAll);
+      for (Customer customer : bucket.getValue().getAll(customerTag)) {
+        if (users.contains(customer.normalizedEmail())) {
           withReadings.inc();
           out.output(customer);
         } else {

@@ -1,15 +1,20 @@
 package org.stedi.lakehouse.transforms;
 
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.MapCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
-import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.Min;
+import org.apache.beam.sdk.transforms.GroupByKey;
+import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.SerializableFunction;
@@ -30,14 +35,20 @@ final class SemiJoins {
   /**
    * A side input mapping a key of each customer (normalised email, serial number) to the earliest
    * research consent date among the customers with that key ({@link #NO_CONSENT} if none has one).
-   * The per-key minimum is a combiner, so a key shared by millions of customers costs one value.
+   * The per-key minimum is taken by a combiner over size-adaptive {@link Buckets} of keys, so a key
+   * shared by millions of customers costs one map entry, and the number of shuffle groups stays small.
    */
   static PCollectionView<Map<String, Long>> earliestConsentBy(
       PCollection<Customer> customers, String keyName, SerializableFunction<Customer, String> key) {
-    return customers
-        .apply("KeyConsentBy" + keyName, ParDo.of(new ConsentByKeyFn(key)))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()))
-        .apply("EarliestConsentPer" + keyName, Min.longsPerKey())
+    KvCoder<String, Long> entryCoder = KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of());
+    PCollection<KV<String, Long>> consentByKey =
+        customers.apply("KeyConsentBy" + keyName, ParDo.of(new ConsentByKeyFn(key))).setCoder(entryCoder);
+    PCollectionView<Integer> buckets = Buckets.countFor("ConsentBy" + keyName, List.of(consentByKey));
+    return Buckets.assign(
+            "BucketConsentBy" + keyName, consentByKey, entry -> entry.getKey().hashCode(), buckets, entryCoder)
+        .apply("EarliestConsentPer" + keyName, Combine.perKey(new EarliestPerKeyFn()))
+        .apply("ListEarliestConsentBy" + keyName, ParDo.of(new EntriesFn()))
+        .setCoder(entryCoder)
         .apply("ViewConsentBy" + keyName, View.asMap());
   }
 
@@ -55,14 +66,63 @@ final class SemiJoins {
     }
   }
 
+  /** The smallest value per key, accumulated in a map (one entry per distinct key of a bucket). */
+  private static final class EarliestPerKeyFn
+      extends Combine.CombineFn<KV<String, Long>, HashMap<String, Long>, Map<String, Long>> {
+    @Override
+    public HashMap<String, Long> createAccumulator() {
+      return new HashMap<>();
+    }
+
+    @Override
+    public HashMap<String, Long> addInput(HashMap<String, Long> earliest, KV<String, Long> entry) {
+      earliest.merge(entry.getKey(), entry.getValue(), Math::min);
+      return earliest;
+    }
+
+    @Override
+    public HashMap<String, Long> mergeAccumulators(Iterable<HashMap<String, Long>> accumulators) {
+      HashMap<String, Long> merged = new HashMap<>();
+      for (HashMap<String, Long> accumulator : accumulators) {
+        accumulator.forEach((key, value) -> merged.merge(key, value, Math::min));
+      }
+      return merged;
+    }
+
+    @Override
+    public Map<String, Long> extractOutput(HashMap<String, Long> earliest) {
+      return earliest;
+    }
+
+    @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public org.apache.beam.sdk.coders.Coder<HashMap<String, Long>> getAccumulatorCoder(
+        org.apache.beam.sdk.coders.CoderRegistry registry,
+        org.apache.beam.sdk.coders.Coder<KV<String, Long>> inputCoder) {
+      return (org.apache.beam.sdk.coders.Coder) MapCoder.of(StringUtf8Coder.of(), VarLongCoder.of());
+    }
+  }
+
+  private static final class EntriesFn extends DoFn<KV<Integer, Map<String, Long>>, KV<String, Long>> {
+    @ProcessElement
+    public void processElement(@Element KV<Integer, Map<String, Long>> bucket, OutputReceiver<KV<String, Long>> out) {
+      bucket.getValue().forEach((key, value) -> out.output(KV.of(key, value)));
+    }
+  }
+
   /**
-   * Each distinct element once. The count per element is a combiner (no element's copies are held
-   * together in memory); the copies beyond the first are added to one counter, the distinct
-   * elements to the other.
+   * Each distinct element once. Elements are grouped into size-adaptive {@link Buckets} by a hash of
+   * their value, so all copies of an element meet in one bucket, which is de-duplicated in memory
+   * (about {@link Buckets#ELEMENTS_PER_BUCKET} elements); the copies beyond the first are added to
+   * one counter, the distinct elements to the other.
    */
   static <T> DistinctCounting<T> distinctCounting(
-      Class<?> namespace, String duplicatesCounter, String keptCounter, Coder<T> coder) {
-    return new DistinctCounting<>(namespace, duplicatesCounter, keptCounter, coder);
+      Class<?> namespace,
+      String duplicatesCounter,
+      String keptCounter,
+      Coder<T> coder,
+      SerializableFunction<T, Integer> valueHash) {
+    return new DistinctCounting<>(namespace, duplicatesCounter, keptCounter, coder, valueHash);
   }
 
   static final class DistinctCounting<T> extends PTransform<PCollection<T>, PCollection<T>> {
@@ -70,24 +130,32 @@ final class SemiJoins {
     private final String duplicatesCounter;
     private final String keptCounter;
     private final Coder<T> coder;
+    private final SerializableFunction<T, Integer> valueHash;
 
-    private DistinctCounting(Class<?> namespace, String duplicatesCounter, String keptCounter, Coder<T> coder) {
+    private DistinctCounting(
+        Class<?> namespace,
+        String duplicatesCounter,
+        String keptCounter,
+        Coder<T> coder,
+        SerializableFunction<T, Integer> valueHash) {
       this.namespace = namespace;
       this.duplicatesCounter = duplicatesCounter;
       this.keptCounter = keptCounter;
       this.coder = coder;
+      this.valueHash = valueHash;
     }
 
     @Override
     public PCollection<T> expand(PCollection<T> input) {
-      return input
-          .apply("CountCopies", Count.perElement())
+      PCollectionView<Integer> buckets = Buckets.countFor("Distinct", List.of(input));
+      return Buckets.assign("AssignBuckets", input, valueHash, buckets, coder)
+          .apply("GroupBuckets", GroupByKey.create())
           .apply("KeepOneCopy", ParDo.of(new KeepOneFn<T>(namespace, duplicatesCounter, keptCounter)))
           .setCoder(coder);
     }
   }
 
-  private static final class KeepOneFn<T> extends DoFn<KV<T, Long>, T> {
+  private static final class KeepOneFn<T> extends DoFn<KV<Integer, Iterable<T>>, T> {
     private final Counter duplicates;
     private final Counter kept;
 
@@ -97,13 +165,18 @@ final class SemiJoins {
     }
 
     @ProcessElement
-    public void processElement(@Element KV<T, Long> copies, OutputReceiver<T> out) {
-      long extra = copies.getValue() - 1;
-      if (extra > 0) {
-        duplicates.inc(extra);
+    public void processElement(@Element KV<Integer, Iterable<T>> bucket, OutputReceiver<T> out) {
+      Set<T> seen = new HashSet<>();
+      long copies = 0;
+      for (T element : bucket.getValue()) {
+        if (seen.add(element)) {
+          out.output(element);
+        } else {
+          copies++;
+        }
       }
-      kept.inc();
-      out.output(copies.getKey());
+      duplicates.inc(copies);
+      kept.inc(seen.size());
     }
   }
 }

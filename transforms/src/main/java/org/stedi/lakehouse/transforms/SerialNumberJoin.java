@@ -33,8 +33,9 @@ import org.stedi.lakehouse.model.StepTrainerReading;
  *
  * <p><b>Scale:</b> the customers are reduced to one value per serial number with a combiner (a
  * serial shared by millions of customers costs one entry), and that map is a side input broadcast
- * to every worker. The readings are checked against it in a map step and shuffled once, by their
- * own value, to drop duplicates with a combiner; they are never grouped by serial, so a device with
+ * to every worker. The readings are checked against it in a map step and shuffled once, in
+ * size-adaptive buckets of about a hundred thousand readings grouped by a hash of the whole reading,
+ * where duplicates are dropped in memory. They are never grouped by serial, so a device with
  * millions of readings is not a hot key.
  *
  * <p><b>Counters</b> (namespace {@code SerialNumberJoin}): {@code readings} (input),
@@ -73,7 +74,11 @@ public final class SerialNumberJoin
         .apply(
             "DropDuplicateReadings",
             SemiJoins.distinctCounting(
-                SerialNumberJoin.class, "duplicateReadings", "readingsKept", StepTrainerReading.Coder.of()));
+                SerialNumberJoin.class,
+                "duplicateReadings",
+                "readingsKept",
+                StepTrainerReading.Coder.of(),
+                Buckets::hash));
   }
 
   private static final class KeepKnownSerialsFn extends DoFn<StepTrainerReading, StepTrainerReading> {

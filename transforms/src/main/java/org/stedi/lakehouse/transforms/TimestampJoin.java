@@ -3,6 +3,7 @@ package org.stedi.lakehouse.transforms;
 import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.coders.KvCoder;
@@ -49,10 +50,11 @@ import org.stedi.lakehouse.model.StepTrainerReading;
  *
  * <p><b>Scale:</b> each customer's serial number reaches the accelerometer readings through a side
  * input map of the customers (normalised email to serial numbers, about 100 bytes per customer
- * on every worker); both sides are then co-grouped by (serial number, millisecond), or by
- * millisecond alone in timestamp-only mode. A key holds only the readings of one millisecond, so no
- * key is hot however many readings a user or a device has; the step readings of a key are buffered
- * and the accelerometer readings streamed against them.
+ * on every worker). Both sides are keyed by (serial number, millisecond), or by millisecond alone in
+ * timestamp-only mode, and co-grouped in size-adaptive buckets of about a hundred thousand readings
+ * by a hash of that key; within a bucket the step readings are indexed by key and the accelerometer
+ * readings probed against the index. A key holds only the readings of one millisecond, so no key is
+ * hot however many readings a user or a device has.
  *
  * <p><b>Counters</b> (namespace {@code TimestampJoin}): {@code stepReadings},
  * {@code accelerometerReadings}, {@code accelerometerReadingsOfUnknownUsers}, {@code pairs},
@@ -111,13 +113,28 @@ public final class TimestampJoin
             .apply("KeyStepReadingsByDeviceAndTime", ParDo.of(new KeyStepFn(timestampOnly)))
             .setCoder(KvCoder.of(keyCoder, StepTrainerReading.Coder.of()));
 
-    TupleTag<StepTrainerReading> stepTag = new TupleTag<>("stepReadings");
-    TupleTag<AccelerometerReading> accelerometerTag = new TupleTag<>("accelerometerReadings");
-    return KeyedPCollectionTuple.of(stepTag, stepsByKey)
-        .and(accelerometerTag, accelerometerByKey)
+    PCollectionView<Integer> buckets =
+        Buckets.countFor("PairingBuckets", List.of(accelerometerByKey, stepsByKey));
+    TupleTag<KV<KV<String, Long>, StepTrainerReading>> stepTag = new TupleTag<>("stepReadings");
+    TupleTag<KV<KV<String, Long>, AccelerometerReading>> accelerometerTag = new TupleTag<>("accelerometerReadings");
+    return KeyedPCollectionTuple.of(
+            stepTag,
+            Buckets.assign("BucketStepReadings", stepsByKey, TimestampJoin::keyHash, buckets, stepsByKey.getCoder()))
+        .and(
+            accelerometerTag,
+            Buckets.assign(
+                "BucketAccelerometerReadings",
+                accelerometerByKey,
+                TimestampJoin::keyHash,
+                buckets,
+                accelerometerByKey.getCoder()))
         .apply("GroupReadingsByDeviceAndTime", CoGroupByKey.create())
         .apply("PairReadings", ParDo.of(new PairFn(stepTag, accelerometerTag)))
         .setCoder(MachineLearningRow.Coder.of());
+  }
+
+  private static int keyHash(KV<KV<String, Long>, ?> keyed) {
+    return Buckets.hash(keyed.getKey().getKey(), keyed.getKey().getValue());
   }
 
   private static final class SerialByEmailFn extends DoFn<Customer, KV<String, String>> {
@@ -198,40 +215,61 @@ public final class TimestampJoin
     }
   }
 
-  private static final class PairFn extends DoFn<KV<KV<String, Long>, CoGbkResult>, MachineLearningRow> {
-    private final TupleTag<StepTrainerReading> stepTag;
-    private final TupleTag<AccelerometerReading> accelerometerTag;
+  private static final class PairFn extends DoFn<KV<Integer, CoGbkResult>, MachineLearningRow> {
+    private final TupleTag<KV<KV<String, Long>, StepTrainerReading>> stepTag;
+    private final TupleTag<KV<KV<String, Long>, AccelerometerReading>> accelerometerTag;
     private final Counter pairs = Metrics.counter(TimestampJoin.class, "pairs");
     private final Counter stepPaired = Metrics.counter(TimestampJoin.class, "stepReadingsPaired");
     private final Counter stepUnpaired = Metrics.counter(TimestampJoin.class, "stepReadingsUnpaired");
     private final Counter accelerometerUnpaired =
         Metrics.counter(TimestampJoin.class, "accelerometerReadingsUnpaired");
 
-    PairFn(TupleTag<StepTrainerReading> stepTag, TupleTag<AccelerometerReading> accelerometerTag) {
+    PairFn(
+        TupleTag<KV<KV<String, Long>, StepTrainerReading>> stepTag,
+        TupleTag<KV<KV<String, Long>, AccelerometerReading>> accelerometerTag) {
       this.stepTag = stepTag;
       this.accelerometerTag = accelerometerTag;
     }
 
     @ProcessElement
-    public void processElement(
-        @Element KV<KV<String, Long>, CoGbkResult> group, OutputReceiver<MachineLearningRow> out) {
-      List<StepTrainerReading> steps = new ArrayList<>(2);
-      group.getValue().getAll(stepTag).forEach(steps::add);
-      long accelerometerCount = 0;
-      for (AccelerometerReading reading : group.getValue().getAll(accelerometerTag)) {
-        accelerometerCount++;
-        for (StepTrainerReading step : steps) {
-          out.output(MachineLearningRow.pair(step, reading));
+    public void processElement(@Element KV<Integer, CoGbkResult> bucket, OutputReceiver<MachineLearningRow> out) {
+      Map<KV<String, Long>, StepGroup> steps = new HashMap<>();
+      for (KV<KV<String, Long>, StepTrainerReading> step : bucket.getValue().getAll(stepTag)) {
+        steps.computeIfAbsent(step.getKey(), key -> new StepGroup()).readings.add(step.getValue());
+      }
+      long pairCount = 0;
+      long unpairedReadings = 0;
+      for (KV<KV<String, Long>, AccelerometerReading> reading : bucket.getValue().getAll(accelerometerTag)) {
+        StepGroup group = steps.get(reading.getKey());
+        if (group == null) {
+          unpairedReadings++;
+          continue;
+        }
+        group.paired = true;
+        for (StepTrainerReading step : group.readings) {
+          out.output(MachineLearningRow.pair(step, reading.getValue()));
+          pairCount++;
         }
       }
-      if (accelerometerCount == 0) {
-        stepUnpaired.inc(steps.size());
-      } else if (steps.isEmpty()) {
-        accelerometerUnpaired.inc(accelerometerCount);
-      } else {
-        stepPaired.inc(steps.size());
-        pairs.inc(accelerometerCount * steps.size());
+      long paired = 0;
+      long unpaired = 0;
+      for (StepGroup group : steps.values()) {
+        if (group.paired) {
+          paired += group.readings.size();
+        } else {
+          unpaired += group.readings.size();
+        }
       }
+      pairs.inc(pairCount);
+      stepPaired.inc(paired);
+      stepUnpaired.inc(unpaired);
+      accelerometerUnpaired.inc(unpairedReadings);
     }
+  }
+
+  /** The step readings of one (device, millisecond) key, and whether any reading paired with them. */
+  private static final class StepGroup {
+    final List<StepTrainerReading> readings = new ArrayList<>(1);
+    boolean paired;
   }
 }
