@@ -19,6 +19,7 @@ import org.stedi.lakehouse.landing.ReadLanding;
 import org.stedi.lakehouse.model.LakeTable;
 import org.stedi.lakehouse.model.QuarantinedLine;
 import org.stedi.lakehouse.model.Source;
+import org.stedi.lakehouse.pipelines.publish.LocalPublisher;
 
 /**
  * The reads and writes of one run: landing JSON and published tables are read; tables and
@@ -90,7 +91,7 @@ public final class LakeIO {
                     ParquetIO.sink(format.schema()).withCompressionCodec(CompressionCodecName.SNAPPY))
                 .to(location)
                 .withNaming(TableFiles::naming)
-                .withTempDirectory(location + "/_temporary")
+                .withTempDirectory(location + "/" + LocalPublisher.TEMPORARY)
                 .withNumShards(filesPerPartition));
   }
 

@@ -14,6 +14,7 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PDone;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.stedi.lakehouse.model.QuarantinedLine;
+import org.stedi.lakehouse.pipelines.publish.LocalPublisher;
 
 /**
  * Writes quarantined lines as newline-delimited JSON, one object per line with the fields
@@ -61,7 +62,7 @@ final class QuarantineJson extends PTransform<PCollection<QuarantinedLine>, PDon
                 .to(location)
                 .withPrefix("quarantine")
                 .withSuffix(".json")
-                .withTempDirectory(location + "/_temporary")
+                .withTempDirectory(location + "/" + LocalPublisher.TEMPORARY)
                 .withNumShards(1));
     return PDone.in(lines.getPipeline());
   }

@@ -125,8 +125,7 @@ public final class StediCommand {
    * that run pipelines directly keep them on.
    */
   static String[] withProductionDefaults(String[] args) {
-    boolean direct = Stream.of(args).noneMatch(a -> a.startsWith("--runner=")) || Stream.of(args).anyMatch(a -> a.equals("--runner=DirectRunner"));
-    if (!direct) {
+    if (!LakeRun.parseOptions(args).getRunner().getSimpleName().equals("DirectRunner")) {
       return args;
     }
     List<String> all = new ArrayList<>(List.of(args));
@@ -171,7 +170,7 @@ public final class StediCommand {
       return 0;
     }
     String lake = flags.required("lake", "the folder to generate into");
-    int scale = flags.intValue("scale", 1);
+    double scale = flags.doubleValue("scale", 1);
     long seed = flags.longValue("seed", SAMPLE_SEED);
     LakeGenerator.Builder builder =
         flags.has("all-defects") ? LakeGenerator.withAllDefects(scale, seed).toBuilder() : LakeGenerator.builder().scale(scale).seed(seed);
@@ -191,7 +190,7 @@ public final class StediCommand {
     } catch (IllegalStateException e) {
       throw new LakeException(e.getMessage(), e);
     }
-    out.println("Generated scale-" + scale + " sample data (seed " + seed + ") in " + root + "; expected rows:");
+    out.println("Generated scale-" + (scale == Math.rint(scale) ? String.valueOf((long) scale) : String.valueOf(scale)) + " sample data (seed " + seed + ") in " + root + "; expected rows:");
     out.println(expected.describe());
     return 0;
   }
@@ -226,11 +225,12 @@ public final class StediCommand {
     List<String> positional = new ArrayList<>();
     List<String> flagArgs = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
-      if (args[i].startsWith("--")) {
+      boolean takesNextValue =
+          args[i].startsWith("--") && !args[i].contains("=") && !isHelp(args[i]) && i + 1 < args.length && !args[i + 1].startsWith("--");
+      if (takesNextValue) {
+        flagArgs.add(args[i] + "=" + args[++i]);
+      } else if (args[i].startsWith("-")) {
         flagArgs.add(args[i]);
-        if (!args[i].contains("=") && i + 1 < args.length && !args[i + 1].startsWith("--") && args[i].equals("--limit")) {
-          flagArgs.add(args[++i]);
-        }
       } else {
         positional.add(args[i]);
       }

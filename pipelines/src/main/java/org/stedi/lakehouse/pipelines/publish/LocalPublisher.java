@@ -44,6 +44,8 @@ public final class LocalPublisher implements TablePublisher {
   static final String VERSIONS = "_versions";
   static final String JOURNALS = "_publishing";
   static final String LOCK_FILE = "_lake.lock";
+  /** The scratch folder that writers use inside a staged version (see LakeIO). */
+  public static final String TEMPORARY = "_temporary";
 
   private final Path root;
   private final String runId;
@@ -129,8 +131,15 @@ public final class LocalPublisher implements TablePublisher {
   public void publish(Collection<String> tablePaths) {
     List<String> paths = List.copyOf(tablePaths);
     for (String path : paths) {
-      if (!Files.isDirectory(versionFolder(path, runId))) {
+      Path version = versionFolder(path, runId);
+      if (!Files.isDirectory(version)) {
         throw new IllegalStateException("nothing was staged for " + path + " in run " + runId);
+      }
+      try {
+        // The writers' scratch folder, hidden but empty once the files are finalised.
+        deleteRecursively(version.resolve(TEMPORARY));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot clean " + version + ": " + e.getMessage(), e);
       }
     }
     Path journal = root.resolve(JOURNALS).resolve(runId);

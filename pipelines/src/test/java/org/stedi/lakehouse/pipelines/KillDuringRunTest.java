@@ -1,0 +1,110 @@
+package org.stedi.lakehouse.pipelines;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.stedi.lakehouse.fixtures.Stedi.CONSENT_TIME;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.stedi.lakehouse.fixtures.AccelerometerLine;
+import org.stedi.lakehouse.fixtures.CustomerLine;
+import org.stedi.lakehouse.fixtures.LandingFiles;
+import org.stedi.lakehouse.fixtures.StepTrainerLine;
+import org.stedi.lakehouse.fixtures.generator.LakeGenerator;
+import org.stedi.lakehouse.model.LakeTable;
+
+/**
+ * Kills {@code Lakehouse} with SIGKILL at random moments of a run that would change every table,
+ * and checks after each kill that every table is whole: exactly as the last successful run left it,
+ * or exactly as the new run writes it, never a mix, and that the lake is not left locked.
+ */
+class KillDuringRunTest {
+  private static final double SCALE = 0.1;
+  private static final long SEED = 3;
+
+  @Test
+  void killingARunAtAnyMomentLeavesEveryTableAsOneWholeRunWroteIt(@TempDir Path lake, @TempDir Path reference)
+      throws Exception {
+    LakeGenerator.withAllDefects(SCALE, SEED).generate(lake);
+    Lakehouse.run(LakeRun.parseOptions("--lake=" + lake));
+    Map<LakeTable, List<List<String>>> old = Tables.snapshot(lake);
+
+    // New landing data that changes every table, and what the next successful run must write.
+    addNewCustomerWithDevice(lake);
+    LakeGenerator.withAllDefects(SCALE, SEED).generate(reference);
+    addNewCustomerWithDevice(reference);
+    Lakehouse.run(LakeRun.parseOptions("--lake=" + reference));
+    Map<LakeTable, List<List<String>>> next = Tables.snapshot(reference);
+    for (LakeTable table : Tables.OUTPUTS) {
+      assertNotEquals(old.get(table), next.get(table), table + " must change for the test to see a mix");
+    }
+
+    long seed = System.nanoTime();
+    Random random = new Random(seed);
+    int killedBeforePublish = 0;
+    for (int attempt = 0; attempt < 4; attempt++) {
+      long delayMillis = 300 + random.nextInt(attempt == 0 ? 1500 : 12_000);
+      Process run = startLakehouse(lake);
+      boolean finished = run.waitFor(delayMillis, TimeUnit.MILLISECONDS);
+      if (!finished) {
+        run.destroyForcibly();
+        run.waitFor(30, TimeUnit.SECONDS);
+      }
+      Map<LakeTable, List<List<String>>> now = Tables.snapshot(lake);
+      boolean allOld = true;
+      for (LakeTable table : Tables.OUTPUTS) {
+        List<List<String>> rows = now.get(table);
+        assertTrue(
+            rows.equals(old.get(table)) || rows.equals(next.get(table)),
+            table + " is neither the old nor the new table after a kill at " + delayMillis + " ms (seed " + seed + ")");
+        allOld &= rows.equals(old.get(table));
+      }
+      if (!finished && allOld) {
+        killedBeforePublish++;
+      }
+    }
+    assertTrue(killedBeforePublish >= 1, "at least the first kill lands before publishing (seed " + seed + ")");
+
+    // The killed runs left no lock behind and the next run completes the lake.
+    LakeRun.Result last = Lakehouse.run(LakeRun.parseOptions("--lake=" + lake));
+    assertTrue(last.report().reconciled());
+    assertEquals(next, Tables.snapshot(lake));
+  }
+
+  private static Process startLakehouse(Path lake) throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(Lakehouse.class.getName());
+    command.add("--lake=" + lake);
+    File log = Files.createTempFile("killed-lakehouse", ".log").toFile();
+    log.deleteOnExit();
+    return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+  }
+
+  /** A consenting customer on a new device, with step and phone readings at the same milliseconds. */
+  private static void addNewCustomerWithDevice(Path lake) {
+    String email = "New.Customer@test.com";
+    String serial = "0d0d0d0d-1111-2222-3333-444444444444";
+    List<Object> steps = new ArrayList<>();
+    List<Object> phone = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      long time = CONSENT_TIME + 1000L * i;
+      steps.add(StepTrainerLine.of(time, serial, 200 + i));
+      phone.add(AccelerometerLine.of(email, time, i, -i, 1));
+    }
+    LandingFiles.write(lake.resolve("customer/landing/new-customer.json"), List.of(CustomerLine.of(email, serial)));
+    LandingFiles.write(lake.resolve("step_trainer/landing/new-device.json"), steps);
+    LandingFiles.write(lake.resolve("accelerometer/landing/new-phone.json"), phone);
+  }
+}
