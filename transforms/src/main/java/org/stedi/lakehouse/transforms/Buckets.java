@@ -21,8 +21,9 @@ import org.stedi.lakehouse.model.StepTrainerReading;
 /**
  * Size-adaptive grouping: instead of one shuffle key per join or de-duplication key, elements are
  * grouped into {@code B} buckets by a stable hash of their key, with {@code B} derived from the
- * data, {@code ceil(n / ELEMENTS_PER_BUCKET)} for {@code n} elements in all. Each bucket then holds
- * about {@link #ELEMENTS_PER_BUCKET} elements, whatever the size of the input, so the work of one
+ * data, {@code ceil(n / e)} for {@code n} elements in all and {@code e} the pipeline's {@link
+ * GroupingOptions#getElementsPerBucket()} (100,000 by default). Each bucket then holds about {@code
+ * e} elements, whatever the size of the input, so the work of one
  * bucket fits comfortably in a worker's memory, and the number of shuffle groups grows with the data
  * rather than with the number of distinct keys.
  *
@@ -32,13 +33,16 @@ import org.stedi.lakehouse.model.StepTrainerReading;
  * the same bucket, so per-key logic (de-duplication, joins) stays exact.
  */
 final class Buckets {
-  /** The target number of elements per bucket. */
-  static final long ELEMENTS_PER_BUCKET = 100_000;
 
   private Buckets() {}
 
   /** A side input holding the number of buckets for the total size of the given collections. */
   static PCollectionView<Integer> countFor(String name, List<PCollection<?>> inputs) {
+    long elementsPerBucket =
+        inputs.get(0).getPipeline().getOptions().as(GroupingOptions.class).getElementsPerBucket();
+    if (elementsPerBucket < 1) {
+      throw new IllegalArgumentException("--elementsPerBucket must be at least 1, got " + elementsPerBucket);
+    }
     PCollectionList<Long> counts = PCollectionList.empty(inputs.get(0).getPipeline());
     for (int i = 0; i < inputs.size(); i++) {
       counts = counts.and(inputs.get(i).apply("Count" + name + "Input" + i, Count.globally()));
@@ -46,7 +50,7 @@ final class Buckets {
     return counts
         .apply("Flatten" + name + "Counts", Flatten.pCollections())
         .apply("Sum" + name + "Counts", Sum.longsGlobally())
-        .apply("BucketsFor" + name, ParDo.of(new BucketCountFn()))
+        .apply("BucketsFor" + name, ParDo.of(new BucketCountFn(elementsPerBucket)))
         .apply("View" + name + "Buckets", View.asSingleton());
   }
 
@@ -92,9 +96,15 @@ final class Buckets {
   }
 
   private static final class BucketCountFn extends DoFn<Long, Integer> {
+    private final long elementsPerBucket;
+
+    BucketCountFn(long elementsPerBucket) {
+      this.elementsPerBucket = elementsPerBucket;
+    }
+
     @ProcessElement
     public void processElement(@Element Long total, OutputReceiver<Integer> out) {
-      long buckets = (total + ELEMENTS_PER_BUCKET - 1) / ELEMENTS_PER_BUCKET;
+      long buckets = (total + elementsPerBucket - 1) / elementsPerBucket;
       out.output((int) Math.max(1, Math.min(buckets, 1 << 20)));
     }
   }

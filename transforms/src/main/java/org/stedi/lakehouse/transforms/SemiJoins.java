@@ -113,7 +113,7 @@ final class SemiJoins {
   /**
    * Each distinct element once. Elements are grouped into size-adaptive {@link Buckets} by a hash of
    * their value, so all copies of an element meet in one bucket, which is de-duplicated in memory
-   * (about {@link Buckets#ELEMENTS_PER_BUCKET} elements); the copies beyond the first are added to
+   * (about {@link GroupingOptions#getElementsPerBucket()} elements); the copies beyond the first are added to
    * one counter, the distinct elements to the other.
    */
   static <T> DistinctCounting<T> distinctCounting(
