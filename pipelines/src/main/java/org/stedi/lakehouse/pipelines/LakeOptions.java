@@ -1,16 +1,18 @@
 package org.stedi.lakehouse.pipelines;
 
+import org.apache.beam.sdk.io.aws2.options.S3Options;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
-import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.Validation;
 
 /**
- * The options every lake pipeline takes, on top of Beam's own ({@code --runner} first among them).
+ * The options every lake pipeline takes, on top of Beam's own ({@code --runner} first among them)
+ * and Beam's S3 options for an {@code s3://} lake ({@code --awsRegion}, {@code --endpoint},
+ * {@code --awsCredentialsProvider}; the AWS SDK's default credentials chain when none is given).
  * Each option applies where its table is built and is ignored elsewhere, so one command line can
  * drive any pipeline.
  */
-public interface LakeOptions extends PipelineOptions {
+public interface LakeOptions extends S3Options {
 
   @Description(
       "The lake root: a local folder or an s3://bucket/prefix URI, holding customer/, accelerometer/ and "
@@ -45,4 +47,12 @@ public interface LakeOptions extends PipelineOptions {
   int getFilesPerPartition();
 
   void setFilesPerPartition(int filesPerPartition);
+
+  @Description(
+      "Address S3 buckets by path (http://host/bucket/key) instead of by host name (bucket.host): for "
+          + "S3-compatible servers such as MinIO, Ceph or LocalStack reached through --endpoint.")
+  @Default.Boolean(false)
+  boolean getPathStyleAccess();
+
+  void setPathStyleAccess(boolean pathStyleAccess);
 }

@@ -17,12 +17,15 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
+import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.util.MimeTypes;
 import org.stedi.lakehouse.model.LakeTable;
 import org.stedi.lakehouse.model.Source;
 import org.stedi.lakehouse.pipelines.publish.LakeBusyException;
 import org.stedi.lakehouse.pipelines.publish.LocalPublisher;
+import org.stedi.lakehouse.pipelines.publish.ObjectStorePublisher;
 import org.stedi.lakehouse.pipelines.publish.TablePublisher;
 
 /**
@@ -51,7 +54,23 @@ public final class LakeRun {
   /** Parses {@code args} into lake options, the standard Beam options included. */
   public static LakeOptions parseOptions(String... args) {
     PipelineOptionsFactory.register(LakeOptions.class);
-    return PipelineOptionsFactory.fromArgs(args).withValidation().as(LakeOptions.class);
+    LakeOptions options = PipelineOptionsFactory.fromArgs(args).withValidation().as(LakeOptions.class);
+    if (options.getPathStyleAccess()) {
+      options.setS3ClientFactoryClass(PathStyleS3ClientBuilderFactory.class);
+    }
+    return options;
+  }
+
+  /**
+   * The text with credentials masked: the secret and session token of an {@code
+   * --awsCredentialsProvider} JSON, wherever they appear. Everything printed passes through it.
+   */
+  public static String redact(String text) {
+    if (text == null) {
+      return null;
+    }
+    return text.replaceAll("(?i)(\"(secretAccessKey|sessionToken|secretKey)\"\\s*:\\s*\")[^\"]*(\")", "$1****$3")
+        .replaceAll("(?i)(secretAccessKey|sessionToken)=[^,\\s}]+", "$1=****");
   }
 
   /**
@@ -114,7 +133,7 @@ public final class LakeRun {
       state = result.waitUntilFinish();
     } catch (RuntimeException e) {
       throw new LakeException(
-          job.name() + " failed: " + rootMessage(e) + "; the tables are unchanged", e);
+          job.name() + " failed: " + redact(rootMessage(e)) + "; the tables are unchanged", e);
     }
     if (state != PipelineResult.State.DONE) {
       throw new LakeException(job.name() + " ended in state " + state + "; the tables are unchanged");
@@ -126,11 +145,12 @@ public final class LakeRun {
     if (lake.isLocal()) {
       return LocalPublisher.open(lake.localRoot(), runId);
     }
-    throw new LakeException("the lake " + lake + " is on S3, which this build cannot publish to yet: use a local folder");
+    return ObjectStorePublisher.open(lake.root(), runId);
   }
 
   private static void checkLakeExists(Lake lake, LakeJob job) {
     if (!lake.isLocal()) {
+      checkReachable(lake);
       return;
     }
     if (!Files.isDirectory(lake.localRoot())) {
@@ -152,6 +172,25 @@ public final class LakeRun {
                 + source.folder()
                 + " landing JSON files there");
       }
+    }
+  }
+
+  /** Lists the lake once, so that a wrong bucket, endpoint or credential fails fast and clearly. */
+  public static void checkReachable(Lake lake) {
+    try {
+      MatchResult listing = FileSystems.match(lake.root() + "/*", EmptyMatchTreatment.ALLOW);
+      if (listing.status() == MatchResult.Status.ERROR) {
+        listing.metadata(); // throws the listing's error
+      }
+    } catch (IOException | RuntimeException e) {
+      throw new LakeException(
+          "cannot read the lake "
+              + lake
+              + ": "
+              + redact(rootMessage(e))
+              + "; check the bucket name, --awsRegion, --endpoint (and --pathStyleAccess for S3-compatible "
+              + "servers) and the credentials (--awsCredentialsProvider or the AWS default credentials chain)",
+          e);
     }
   }
 

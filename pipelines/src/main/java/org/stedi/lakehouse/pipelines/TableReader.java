@@ -24,6 +24,7 @@ import org.stedi.lakehouse.landing.LandingParser;
 import org.stedi.lakehouse.landing.RejectedLineException;
 import org.stedi.lakehouse.model.Column;
 import org.stedi.lakehouse.model.LakeTable;
+import org.stedi.lakehouse.pipelines.publish.ObjectStorePublisher;
 
 /**
  * Reads a published table for people (the {@code show} command): its row count and first rows.
@@ -81,6 +82,10 @@ public final class TableReader {
   private static String publishedLocation(Lake lake, LakeTable table) {
     String location = lake.location(table);
     if (!lake.isLocal()) {
+      LakeRun.checkReachable(lake);
+      if (table.isParquet() && ObjectStorePublisher.publishedLocation(lake.root(), table.path()).isEmpty()) {
+        throw new LakeException(table.tableName() + " has not been built in " + lake + ": build it first (for example with `lakehouse`)");
+      }
       return location;
     }
     Path folder = Path.of(location);

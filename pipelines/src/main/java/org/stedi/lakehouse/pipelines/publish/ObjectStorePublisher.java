@@ -1,0 +1,329 @@
+package org.stedi.lakehouse.pipelines.publish;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.ByteArrayOutputStream;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
+import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.io.fs.MoveOptions;
+import org.apache.beam.sdk.io.fs.ResourceId;
+import org.apache.beam.sdk.util.MimeTypes;
+
+/**
+ * Publishing on an object store (S3), which has no rename and no links, through Beam's file
+ * systems: copies and deletes only.
+ *
+ * <p>Layout: a run writes each table under {@code <source>/_staging/<zone>/<runId>/}, hidden from
+ * readers. The table folder {@code <source>/<zone>/} holds the published files, each named after
+ * the run that wrote it ({@code dt=2022-06-18/part-<runId>-00000-of-00002.parquet}), and
+ * {@code _tables/<source>.<zone>} records which run a table holds (so that an empty table is still
+ * known to be built).
+ *
+ * <p>Publishing a run: (1) a journal {@code _publishing/<runId>} lists, per table, every copy from
+ * staging to the table folder and every file of the previous run to delete; (2) the new files are
+ * copied in, server side; (3) the previous run's files are deleted, in batches; (4) the table record
+ * is written, then the journal and the staging files are deleted.
+ *
+ * <p>What a reader sees: before step 2 and after step 3, a whole table (old, then new). During steps
+ * 2 and 3 (for S3, typically a few seconds: one server-side copy per file, one request per thousand
+ * deletes) the table folder holds files of both runs, and a reader that lists it then reads a mix;
+ * S3 offers no way to switch a folder of objects atomically. A run that fails or is killed before
+ * step 1 leaves the tables untouched (its staging files are removed by the next run). A run killed
+ * during steps 1 to 4 leaves the journal, and the next run on the lake first completes it (copies
+ * whatever is missing, deletes what is left of the previous run), so the mix never outlives the next
+ * command.
+ */
+public final class ObjectStorePublisher implements TablePublisher {
+  static final String STAGING = "_staging";
+  static final String JOURNALS = "_publishing";
+  static final String TABLE_RECORDS = "_tables";
+  private static final JsonFactory JSON = new JsonFactory();
+
+  private final String root;
+  private final String runId;
+
+  private ObjectStorePublisher(String root, String runId) {
+    this.root = root;
+    this.runId = runId;
+  }
+
+  /**
+   * Opens the lake at {@code root} (for example {@code s3://bucket/prefix}) for the run {@code
+   * runId}: completes interrupted publishes and removes the staging files of failed runs.
+   */
+  public static ObjectStorePublisher open(String root, String runId) {
+    ObjectStorePublisher publisher = new ObjectStorePublisher(root, runId);
+    try {
+      publisher.completeInterruptedPublishes();
+      publisher.removeAbandonedStaging();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open the lake " + root + ": " + e.getMessage(), e);
+    }
+    return publisher;
+  }
+
+  @Override
+  public Optional<String> publishedLocation(String tablePath) {
+    return publishedLocation(root, tablePath);
+  }
+
+  /** The folder of a published table of the lake at {@code root}, or empty if it was never built. */
+  public static Optional<String> publishedLocation(String root, String tablePath) {
+    String record = new ObjectStorePublisher(root, "").tableRecord(tablePath);
+    try {
+      return exists(record) ? Optional.of(root + "/" + tablePath) : Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + record + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public String stage(String tablePath) {
+    return staging(tablePath, runId);
+  }
+
+  @Override
+  public void publish(Collection<String> tablePaths) {
+    try {
+      List<TableSwitch> switches = new ArrayList<>();
+      for (String path : tablePaths) {
+        switches.add(plan(path));
+      }
+      String journal = root + "/" + JOURNALS + "/" + runId;
+      write(journal, toJson(switches));
+      apply(switches);
+      delete(List.of(journal));
+    } catch (IOException e) {
+      throw new UncheckedIOException("publishing run " + runId + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void close() {}
+
+  /** The copies and deletes that make the staged version of a table current. */
+  private TableSwitch plan(String tablePath) throws IOException {
+    String staged = staging(tablePath, runId);
+    String table = root + "/" + tablePath;
+    List<String> sources = new ArrayList<>();
+    List<String> targets = new ArrayList<>();
+    for (String file : list(staged)) {
+      String relative = file.substring(staged.length() + 1);
+      if (hidden(relative)) {
+        continue;
+      }
+      sources.add(file);
+      targets.add(table + "/" + runUnique(relative));
+    }
+    Set<String> incoming = new HashSet<>(targets);
+    List<String> previous = new ArrayList<>();
+    for (String file : list(table)) {
+      if (!incoming.contains(file) && !hidden(file.substring(table.length() + 1))) {
+        previous.add(file);
+      }
+    }
+    return new TableSwitch(tablePath, sources, targets, previous);
+  }
+
+  private void apply(List<TableSwitch> switches) throws IOException {
+    for (TableSwitch change : switches) {
+      List<String> sources = new ArrayList<>();
+      List<String> targets = new ArrayList<>();
+      for (int i = 0; i < change.sources().size(); i++) {
+        if (exists(change.sources().get(i))) {
+          sources.add(change.sources().get(i));
+          targets.add(change.targets().get(i));
+        }
+      }
+      if (!sources.isEmpty()) {
+        FileSystems.copy(resources(sources), resources(targets));
+      }
+      delete(change.previous());
+      write(tableRecord(change.tablePath()), ("{\"run\":\"" + runId + "\"}\n").getBytes(StandardCharsets.UTF_8));
+      delete(change.sources());
+    }
+  }
+
+  private void completeInterruptedPublishes() throws IOException {
+    List<String> journals = list(root + "/" + JOURNALS);
+    journals.sort(Comparator.naturalOrder());
+    for (String journal : journals) {
+      List<TableSwitch> switches = fromJson(read(journal));
+      new ObjectStorePublisher(root, journal.substring(journal.lastIndexOf('/') + 1)).apply(switches);
+      delete(List.of(journal));
+    }
+  }
+
+  private void removeAbandonedStaging() throws IOException {
+    List<String> abandoned = new ArrayList<>();
+    for (String file : list(root + "/*/" + STAGING)) {
+      abandoned.add(file);
+    }
+    delete(abandoned);
+  }
+
+  /** {@code dt=X/part-00000-of-00002.parquet} → {@code dt=X/part-<runId>-00000-of-00002.parquet}. */
+  private String runUnique(String relative) {
+    int slash = relative.lastIndexOf('/');
+    String folder = relative.substring(0, slash + 1);
+    String name = relative.substring(slash + 1);
+    return name.startsWith("part-") ? folder + "part-" + runId + "-" + name.substring("part-".length()) : folder + runId + "-" + name;
+  }
+
+  private String staging(String tablePath, String run) {
+    int slash = tablePath.lastIndexOf('/');
+    return root + "/" + tablePath.substring(0, slash) + "/" + STAGING + "/" + tablePath.substring(slash + 1) + "/" + run;
+  }
+
+  private String tableRecord(String tablePath) {
+    return root + "/" + TABLE_RECORDS + "/" + tablePath.replace('/', '.');
+  }
+
+  private static boolean hidden(String relative) {
+    for (String part : relative.split("/")) {
+      if (part.startsWith("_") || part.startsWith(".")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static List<String> list(String folder) throws IOException {
+    MatchResult match = FileSystems.match(folder + "/**", EmptyMatchTreatment.ALLOW);
+    List<String> files = new ArrayList<>();
+    if (match.status() == MatchResult.Status.OK) {
+      for (MatchResult.Metadata metadata : match.metadata()) {
+        String file = metadata.resourceId().toString();
+        if (!file.endsWith("/")) { // a folder marker, not an object of a table
+          files.add(file);
+        }
+      }
+    }
+    return files;
+  }
+
+  private static boolean exists(String file) throws IOException {
+    MatchResult match = FileSystems.match(file, EmptyMatchTreatment.ALLOW);
+    return match.status() == MatchResult.Status.OK && !match.metadata().isEmpty();
+  }
+
+  private static void delete(List<String> files) throws IOException {
+    if (!files.isEmpty()) {
+      FileSystems.delete(resources(files), MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
+    }
+  }
+
+  private static List<ResourceId> resources(List<String> files) {
+    List<ResourceId> ids = new ArrayList<>(files.size());
+    for (String file : files) {
+      ids.add(FileSystems.matchNewResource(file, false));
+    }
+    return ids;
+  }
+
+  private static void write(String file, byte[] content) throws IOException {
+    try (OutputStream out =
+        Channels.newOutputStream(FileSystems.create(FileSystems.matchNewResource(file, false), MimeTypes.TEXT))) {
+      out.write(content);
+    }
+  }
+
+  private static byte[] read(String file) throws IOException {
+    try (InputStream in = Channels.newInputStream(FileSystems.open(FileSystems.matchNewResource(file, false)))) {
+      return in.readAllBytes();
+    } catch (FileNotFoundException e) {
+      return new byte[0];
+    }
+  }
+
+  /** The switch of one table: copies (source to target, in order) and the files to delete. */
+  record TableSwitch(String tablePath, List<String> sources, List<String> targets, List<String> previous) {}
+
+  static byte[] toJson(List<TableSwitch> switches) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (JsonGenerator g = JSON.createGenerator(bytes)) {
+      g.writeStartArray();
+      for (TableSwitch change : switches) {
+        g.writeStartObject();
+        g.writeStringField("table", change.tablePath());
+        writeList(g, "sources", change.sources());
+        writeList(g, "targets", change.targets());
+        writeList(g, "previous", change.previous());
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+    }
+    return bytes.toByteArray();
+  }
+
+  static List<TableSwitch> fromJson(byte[] json) throws IOException {
+    List<TableSwitch> switches = new ArrayList<>();
+    if (json.length == 0) {
+      return switches;
+    }
+    try (JsonParser p = JSON.createParser(json)) {
+      expect(p.nextToken(), JsonToken.START_ARRAY);
+      while (p.nextToken() == JsonToken.START_OBJECT) {
+        String table = null;
+        List<String> sources = List.of();
+        List<String> targets = List.of();
+        List<String> previous = List.of();
+        for (String field = p.nextFieldName(); field != null; field = p.nextFieldName()) {
+          p.nextToken();
+          switch (field) {
+            case "table" -> table = p.getText();
+            case "sources" -> sources = readList(p);
+            case "targets" -> targets = readList(p);
+            case "previous" -> previous = readList(p);
+            default -> p.skipChildren();
+          }
+        }
+        if (table == null || sources.size() != targets.size()) {
+          throw new IOException("corrupt publish journal");
+        }
+        switches.add(new TableSwitch(table, sources, targets, previous));
+      }
+    }
+    return switches;
+  }
+
+  private static void writeList(JsonGenerator g, String name, List<String> values) throws IOException {
+    g.writeArrayFieldStart(name);
+    for (String value : values) {
+      g.writeString(value);
+    }
+    g.writeEndArray();
+  }
+
+  private static List<String> readList(JsonParser p) throws IOException {
+    expect(p.currentToken(), JsonToken.START_ARRAY);
+    List<String> values = new ArrayList<>();
+    while (p.nextToken() == JsonToken.VALUE_STRING) {
+      values.add(p.getText());
+    }
+    return values;
+  }
+
+  private static void expect(JsonToken actual, JsonToken expected) throws IOException {
+    if (actual != expected) {
+      throw new IOException("corrupt publish journal: expected " + expected + ", found " + actual);
+    }
+  }
+}
