@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
@@ -70,6 +71,16 @@ public final class StediCommand {
     System.exit(new StediCommand(System.out, System.err).run(args));
   }
 
+  /** The pipeline of that name ({@code lakehouse}, {@code customer_landing_to_trusted}, ...). */
+  public static Optional<LakeJob> job(String name) {
+    return Optional.ofNullable(JOBS.get(name));
+  }
+
+  /** The names of the pipelines, {@code lakehouse} first. */
+  public static List<String> jobNames() {
+    return List.copyOf(JOBS.keySet());
+  }
+
   /** Runs the command and returns its exit status. */
   int run(String... args) {
     try {
@@ -125,8 +136,12 @@ public final class StediCommand {
    * that run pipelines directly keep them on.
    */
   static String[] withProductionDefaults(String[] args) {
-    if (!LakeRun.parseOptions(args).getRunner().getSimpleName().equals("DirectRunner")) {
-      return args;
+    try {
+      if (!LakeRun.parseOptions(args).getRunner().getSimpleName().equals("DirectRunner")) {
+        return args;
+      }
+    } catch (IllegalArgumentException e) {
+      return args; // the run parses them again and reports what is wrong
     }
     List<String> all = new ArrayList<>(List.of(args));
     for (String check : List.of("enforceImmutability", "enforceEncodability")) {
@@ -235,11 +250,19 @@ public final class StediCommand {
         positional.add(args[i]);
       }
     }
-    Flags flags = Flags.parse(flagArgs.toArray(String[]::new), "lake", "limit", "help");
-    if (flags.has("help")) {
-      out.println("usage: stedi show TABLE [--limit N] [--lake=DIR|s3://bucket/prefix]");
+    if (flagArgs.stream().anyMatch(StediCommand::isHelp)) {
+      out.println("usage: stedi show TABLE [--limit N] [--lake=DIR|s3://bucket/prefix] [S3 options such as --awsRegion=...]");
       out.println("Prints the table's row count and first rows. Tables: " + String.join(", ", tableNames()));
       return 0;
+    }
+    int limit = 10;
+    List<String> beamArgs = new ArrayList<>();
+    for (String flag : flagArgs) {
+      if (flag.startsWith("--limit=")) {
+        limit = Flags.parse(new String[] {flag}, "limit").intValue("limit", 10);
+      } else {
+        beamArgs.add(flag);
+      }
     }
     if (positional.size() != 1) {
       throw new IllegalArgumentException("show takes one table name; tables: " + String.join(", ", tableNames()));
@@ -250,12 +273,13 @@ public final class StediCommand {
                 () ->
                     new IllegalArgumentException(
                         "unknown table '" + positional.get(0) + "'; tables: " + String.join(", ", tableNames())));
-    Lake lake = Lake.of(flags.value("lake", DEFAULT_LAKE));
+    LakeOptions options = LakeRun.parseOptions(beamArgs.toArray(String[]::new));
+    Lake lake = Lake.of(options.getLake());
     if (lake.isLocal() && !Files.isDirectory(lake.localRoot())) {
       throw new LakeException("the lake folder " + lake + " does not exist: run `stedi lakehouse` first, or give --lake");
     }
-    FileSystems.setDefaultPipelineOptions(PipelineOptionsFactory.create());
-    out.print(TableReader.read(lake, table, flags.intValue("limit", 10)).toText());
+    FileSystems.setDefaultPipelineOptions(options);
+    out.print(TableReader.read(lake, table, limit).toText());
     return 0;
   }
 
@@ -308,7 +332,7 @@ public final class StediCommand {
   }
 
   private int fail(int status, String message) {
-    err.println("stedi: " + message);
+    err.println("stedi: " + LakeRun.redact(message));
     return status;
   }
 

@@ -1,0 +1,141 @@
+package org.stedi.lakehouse.runners.testing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.stedi.lakehouse.fixtures.generator.ExpectedCounts;
+import org.stedi.lakehouse.fixtures.generator.LakeGenerator;
+import org.stedi.lakehouse.model.LakeTable;
+import org.stedi.lakehouse.pipelines.LakeRun;
+import org.stedi.lakehouse.pipelines.Lakehouse;
+import org.stedi.lakehouse.pipelines.RunReport;
+
+/**
+ * The test every runner must pass: the same generated landing data (every defect: the serial-number
+ * bug, duplicates, malformed lines, re-registrations, readings of several customers at one
+ * millisecond) gives the same rows in every table, the same quarantine and the same run-report
+ * counts as on the DirectRunner.
+ */
+public final class RunnerParity {
+  /** About 11,000 landing lines: every defect, in seconds on any runner. */
+  public static final double SCALE = 0.1;
+
+  public static final long SEED = 11;
+
+  private static Baseline baseline;
+
+  private RunnerParity() {}
+
+  /** What the DirectRunner made of the generated lake. */
+  public record Baseline(ExpectedCounts expected, RunReport report, LakeSnapshot tables) {}
+
+  /** Writes the generated landing data into {@code lake}: the same data for every call. */
+  public static ExpectedCounts generate(Path lake) {
+    return LakeGenerator.withAllDefects(SCALE, SEED).generate(lake);
+  }
+
+  /**
+   * What the DirectRunner makes of the generated lake: run once per JVM (in a folder deleted
+   * afterwards), so that every test class of a runner compares against the same baseline.
+   */
+  public static synchronized Baseline directBaseline() {
+    if (baseline == null) {
+      Path lake = null;
+      try {
+        lake = Files.createTempDirectory("stedi-direct-baseline");
+        ExpectedCounts expected = generate(lake);
+        // The pipelines' own tests run the DirectRunner's immutability and encodability checks.
+        LakeRun.Result direct =
+            runLakehouse(lake, "--runner=DirectRunner", "--enforceImmutability=false", "--enforceEncodability=false");
+        LakeSnapshot tables = LakeSnapshot.of(lake);
+        assertEquals(expected.machineLearningCurated(), tables.rows(LakeTable.MACHINE_LEARNING_CURATED.tableName()).size());
+        assertTrue(expected.machineLearningCurated() > 0, "the generated lake pairs no readings: pick another seed");
+        baseline = new Baseline(expected, direct.report(), tables);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } finally {
+        deleteRecursively(lake);
+      }
+    }
+    return baseline;
+  }
+
+  private static void deleteRecursively(Path folder) {
+    if (folder == null) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(folder)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Runs the lakehouse on {@code lake} with the given runner options. */
+  public static LakeRun.Result runLakehouse(Path lake, String... runnerArgs) {
+    List<String> args = new ArrayList<>(List.of(runnerArgs));
+    args.add("--lake=" + lake);
+    return Lakehouse.run(LakeRun.parseOptions(args.toArray(String[]::new)));
+  }
+
+  /** Asserts that {@code lake} holds exactly the baseline's rows and quarantined lines. */
+  public static void assertSameTables(Baseline baseline, Path lake, String runner) {
+    String differences = baseline.tables().differencesFrom(LakeSnapshot.of(lake), "DirectRunner", runner);
+    if (!differences.isEmpty()) {
+      fail(runner + " wrote other rows than the DirectRunner:\n" + differences);
+    }
+  }
+
+  /**
+   * Asserts that a run's report reconciles and counts exactly what the baseline's counted: rows
+   * read, written, filtered and quarantined, and every detail, table by table.
+   */
+  public static void assertSameCounts(Baseline baseline, RunReport report) {
+    assertTrue(report.reconciled(), report.toText());
+    assertEquals(baseline.report().tables(), report.tables(), "DirectRunner:\n" + baseline.report().toText() + "\n" + report.toText());
+    assertEquals(baseline.expected().customerLanding().lines(), report.table(LakeTable.CUSTOMER_TRUSTED).read());
+    assertEquals(baseline.expected().accelerometerTrusted(), report.table(LakeTable.ACCELEROMETER_TRUSTED).written());
+  }
+
+  /** As {@link #assertSameCounts(Baseline, RunReport)}, for the one JSON run report in {@code lake}. */
+  public static void assertSameCounts(Baseline baseline, Path lake) {
+    JsonNode report;
+    try (Stream<Path> reports = Files.list(lake.resolve("_reports"))) {
+      List<Path> files = reports.filter(file -> file.toString().endsWith(".json")).toList();
+      assertEquals(1, files.size(), "run reports in " + lake + ": " + files);
+      report = new ObjectMapper().readTree(files.get(0).toFile());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    assertTrue(report.get("reconciled").asBoolean(), report.toPrettyString());
+    List<RunReport.TableCounts> tables = new ArrayList<>();
+    for (JsonNode table : report.get("tables")) {
+      Map<String, Long> details = new LinkedHashMap<>();
+      table.get("details").fields().forEachRemaining(detail -> details.put(detail.getKey(), detail.getValue().asLong()));
+      tables.add(
+          new RunReport.TableCounts(
+              table.get("table").asText(),
+              table.get("read").asLong(),
+              table.get("written").asLong(),
+              table.get("filtered").asLong(),
+              table.get("quarantined").asLong(),
+              details));
+    }
+    assertEquals(baseline.report().tables(), tables, "DirectRunner:\n" + baseline.report().toText() + "\n" + report.toPrettyString());
+  }
+}
