@@ -2,24 +2,21 @@ package org.stedi.lakehouse.pipelines;
 
 import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.parquet.ParquetIO;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
-import org.apache.beam.sdk.transforms.Contextful;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.stedi.lakehouse.landing.LandingRecords;
 import org.stedi.lakehouse.landing.ReadLanding;
 import org.stedi.lakehouse.model.LakeTable;
 import org.stedi.lakehouse.model.QuarantinedLine;
 import org.stedi.lakehouse.model.Source;
-import org.stedi.lakehouse.pipelines.publish.LocalPublisher;
+import org.stedi.lakehouse.pipelines.publish.TablePublisher;
 
 /**
  * The reads and writes of one run: landing JSON and published tables are read; tables and
@@ -34,12 +31,19 @@ public final class LakeIO {
   private final Map<String, String> readLocations;
   private final Map<String, String> stagingLocations;
   private final int filesPerPartition;
+  private final String runId;
+  private final LakeWrite writes = new LakeWrite();
 
   /**
    * @param readLocations folder of the published version of each table the run reads, by table path
    * @param stagingLocations folder each output of the run is written to, by table path
    */
-  LakeIO(Lake lake, Map<String, String> readLocations, Map<String, String> stagingLocations, int filesPerPartition) {
+  LakeIO(
+      Lake lake,
+      String runId,
+      Map<String, String> readLocations,
+      Map<String, String> stagingLocations,
+      int filesPerPartition) {
     if (filesPerPartition < 1) {
       throw new IllegalArgumentException("--filesPerPartition must be at least 1, got " + filesPerPartition);
     }
@@ -47,6 +51,7 @@ public final class LakeIO {
     this.readLocations = Map.copyOf(readLocations);
     this.stagingLocations = Map.copyOf(stagingLocations);
     this.filesPerPartition = filesPerPartition;
+    this.runId = runId;
   }
 
   public Lake lake() {
@@ -74,32 +79,34 @@ public final class LakeIO {
 
   /**
    * Writes a table as Snappy Parquet into the run's staging folder: {@code dt=YYYY-MM-DD/}
-   * sub-folders for the reading tables, {@code --filesPerPartition} files per partition.
+   * sub-folders for the reading tables, {@code --filesPerPartition} files per partition. The write
+   * itself happens in {@link #writeAll()}, together with every other output of the run.
    */
   public <T> void writeTable(LakeTable table, PCollection<T> rows, TableFormat<T> format) {
-    String location = staging(table.path());
     String step = stepName(table.tableName());
-    rows.apply("Count" + step + "Rows", ParDo.of(new CountWrittenFn<T>(table.tableName() + "_written")))
-        .setCoder(format.coder())
-        .apply(
-            "Write" + step,
-            FileIO.<String, T>writeDynamic()
-                .by(format::partitionOf)
-                .withDestinationCoder(StringUtf8Coder.of())
-                .via(
-                    Contextful.fn(format::toAvro),
-                    ParquetIO.sink(format.schema()).withCompressionCodec(CompressionCodecName.SNAPPY))
-                .to(location)
-                .withNaming(TableFiles::naming)
-                .withTempDirectory(location + "/" + LocalPublisher.TEMPORARY)
-                .withNumShards(filesPerPartition));
+    PCollection<T> counted =
+        rows.apply("Count" + step + "Rows", ParDo.of(new CountWrittenFn<T>(table.tableName() + "_written")))
+            .setCoder(format.coder());
+    writes.addTable("Tag" + step + "Rows", relative(staging(table.path())), counted, format);
   }
 
   /** Writes a source's rejected lines as JSON lines into the run's staging quarantine folder. */
   public void writeQuarantine(Source source, PCollection<QuarantinedLine> failures) {
-    String location = staging(source.quarantinePath());
-    failures.apply(
-        "Write" + stepName(source.folder()) + "Quarantine", QuarantineJson.writeTo(location));
+    writes.addQuarantine(
+        "Tag" + stepName(source.folder()) + "Quarantine", relative(staging(source.quarantinePath())), failures);
+  }
+
+  /** Applies the one write of all the tables and quarantines the graph has produced. */
+  void writeAll() {
+    writes.writeAll(lake.root(), lake.resolve(TablePublisher.TEMPORARY + "/" + runId), filesPerPartition);
+  }
+
+  private String relative(String location) {
+    String prefix = lake.root() + "/";
+    if (!location.startsWith(prefix)) {
+      throw new IllegalStateException(location + " is not in the lake " + lake);
+    }
+    return location.substring(prefix.length());
   }
 
   private String staging(String tablePath) {

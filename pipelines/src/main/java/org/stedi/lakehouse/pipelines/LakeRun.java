@@ -107,7 +107,9 @@ public final class LakeRun {
       }
 
       Pipeline pipeline = Pipeline.create(options);
-      job.graph().build(pipeline, new LakeIO(lake, reads, staging, options.getFilesPerPartition()), options);
+      LakeIO io = new LakeIO(lake, runId, reads, staging, options.getFilesPerPartition());
+      job.graph().build(pipeline, io, options);
+      io.writeAll();
       Instant started = Instant.now();
       PipelineResult result = runToCompletion(job, pipeline);
       Duration duration = Duration.between(started, Instant.now());

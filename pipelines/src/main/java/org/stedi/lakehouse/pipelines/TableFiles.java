@@ -1,11 +1,7 @@
 package org.stedi.lakehouse.pipelines;
 
-import org.apache.beam.sdk.io.FileIO;
-import org.apache.beam.sdk.io.Compression;
-import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
-import org.apache.beam.sdk.transforms.windowing.PaneInfo;
 
-/** The names of table files, and SPEC section 1's rule for which files make up a table. */
+/** SPEC section 1's rule for which files make up a table. */
 final class TableFiles {
   private TableFiles() {}
 
@@ -29,28 +25,5 @@ final class TableFiles {
       }
     }
     return true;
-  }
-
-  /**
-   * Names the files of one partition: {@code dt=2022-06-18/part-00000-of-00002.parquet}, or
-   * {@code part-00000-of-00002.parquet} for an unpartitioned table.
-   */
-  static FileIO.Write.FileNaming naming(String partition) {
-    String folder = partition.isEmpty() ? "" : "dt=" + partition + "/";
-    return new PartNaming(folder);
-  }
-
-  private static final class PartNaming implements FileIO.Write.FileNaming {
-    private final String folder;
-
-    PartNaming(String folder) {
-      this.folder = folder;
-    }
-
-    @Override
-    public String getFilename(
-        BoundedWindow window, PaneInfo pane, int numShards, int shardIndex, Compression compression) {
-      return String.format("%spart-%05d-of-%05d.parquet", folder, shardIndex, numShards);
-    }
   }
 }

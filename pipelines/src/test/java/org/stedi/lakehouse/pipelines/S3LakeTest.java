@@ -80,7 +80,8 @@ class S3LakeTest {
       assertTrue(reports.anyMatch(p -> p.getFileName().toString().startsWith(s3Run.runId())));
     }
     try (Stream<Path> quarantine = Files.list(s3LakeOnDisk.resolve("accelerometer/quarantine"))) {
-      assertEquals(1, quarantine.filter(p -> p.toString().endsWith(".json")).count());
+      long files = quarantine.filter(p -> p.toString().endsWith(".json")).count();
+      assertTrue(files >= 1 && files <= 2, files + " quarantine files");
     }
   }
 

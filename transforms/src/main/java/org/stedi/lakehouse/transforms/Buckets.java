@@ -4,13 +4,15 @@ import java.util.List;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
-import org.apache.beam.sdk.transforms.Count;
+import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.Sum;
 import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
@@ -30,7 +32,8 @@ import org.stedi.lakehouse.model.StepTrainerReading;
  * <p>Why: a runner pays a fixed cost per group (the DirectRunner about a millisecond per key, Spark
  * and Flink an object and a call per key); grouping millions of distinct readings one key each is
  * slower everywhere than grouping them a hundred thousand at a time. All copies of one key land in
- * the same bucket, so per-key logic (de-duplication, joins) stays exact.
+ * the same bucket, so per-key logic (de-duplication, joins) stays exact. Like the transforms that
+ * use it, it is for bounded collections in the global window (batch).
  */
 final class Buckets {
 
@@ -43,15 +46,41 @@ final class Buckets {
     if (elementsPerBucket < 1) {
       throw new IllegalArgumentException("--elementsPerBucket must be at least 1, got " + elementsPerBucket);
     }
-    PCollectionList<Long> counts = PCollectionList.empty(inputs.get(0).getPipeline());
+    PCollectionList<Long> ones = PCollectionList.empty(inputs.get(0).getPipeline());
     for (int i = 0; i < inputs.size(); i++) {
-      counts = counts.and(inputs.get(i).apply("Count" + name + "Input" + i, Count.globally()));
+      ones = ones.and(countOnes(name + "Input" + i, inputs.get(i)));
     }
-    return counts
-        .apply("Flatten" + name + "Counts", Flatten.pCollections())
-        .apply("Sum" + name + "Counts", Sum.longsGlobally())
+    // Without defaults and with a default view value: an empty input costs no extra steps.
+    return ones.apply("Flatten" + name + "Counts", Flatten.pCollections())
+        .apply("Sum" + name + "Counts", Sum.longsGlobally().withoutDefaults())
         .apply("BucketsFor" + name, ParDo.of(new BucketCountFn(elementsPerBucket)))
-        .apply("View" + name + "Buckets", View.asSingleton());
+        .apply("View" + name + "Buckets", View.<Integer>asSingleton().withDefaultValue(1));
+  }
+
+  private static <T> PCollection<Long> countOnes(String name, PCollection<T> input) {
+    return input.apply("Count" + name, ParDo.of(new BundleCountFn<T>())).setCoder(VarLongCoder.of());
+  }
+
+  /** Emits the number of elements of each bundle, so that the global sum sees few values. */
+  private static final class BundleCountFn<T> extends DoFn<T, Long> {
+    private transient long count;
+
+    @StartBundle
+    public void startBundle() {
+      count = 0;
+    }
+
+    @ProcessElement
+    public void processElement(@Element T element) {
+      count++;
+    }
+
+    @FinishBundle
+    public void finishBundle(FinishBundleContext context) {
+      if (count > 0) {
+        context.output(count, BoundedWindow.TIMESTAMP_MIN_VALUE, GlobalWindow.INSTANCE);
+      }
+    }
   }
 
   /** Keys each element by its bucket: a stable hash of its key, spread and reduced modulo B. */

@@ -44,8 +44,6 @@ public final class LocalPublisher implements TablePublisher {
   static final String VERSIONS = "_versions";
   static final String JOURNALS = "_publishing";
   static final String LOCK_FILE = "_lake.lock";
-  /** The scratch folder that writers use inside a staged version (see LakeIO). */
-  public static final String TEMPORARY = "_temporary";
 
   private final Path root;
   private final String runId;
@@ -87,6 +85,7 @@ public final class LocalPublisher implements TablePublisher {
       LocalPublisher publisher = new LocalPublisher(root, runId, channel, lock);
       publisher.completeInterruptedPublishes();
       publisher.removeUnusedVersions();
+      deleteRecursively(root.resolve(TEMPORARY)); // scratch files of runs that did not finish
       return publisher;
     } catch (IOException e) {
       closeQuietly(channel);
@@ -135,12 +134,6 @@ public final class LocalPublisher implements TablePublisher {
       if (!Files.isDirectory(version)) {
         throw new IllegalStateException("nothing was staged for " + path + " in run " + runId);
       }
-      try {
-        // The writers' scratch folder, hidden but empty once the files are finalised.
-        deleteRecursively(version.resolve(TEMPORARY));
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot clean " + version + ": " + e.getMessage(), e);
-      }
     }
     Path journal = root.resolve(JOURNALS).resolve(runId);
     try {
@@ -152,6 +145,7 @@ public final class LocalPublisher implements TablePublisher {
         switchTo(path, runId);
       }
       Files.delete(journal);
+      deleteRecursively(root.resolve(TEMPORARY).resolve(runId));
     } catch (IOException e) {
       throw new UncheckedIOException("publishing run " + runId + " failed: " + e.getMessage(), e);
     }

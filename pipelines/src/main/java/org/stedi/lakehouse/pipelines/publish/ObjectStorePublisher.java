@@ -110,6 +110,7 @@ public final class ObjectStorePublisher implements TablePublisher {
       write(journal, toJson(switches));
       apply(switches);
       delete(List.of(journal));
+      delete(list(root + "/" + TEMPORARY + "/" + runId));
     } catch (IOException e) {
       throw new UncheckedIOException("publishing run " + runId + " failed: " + e.getMessage(), e);
     }
@@ -173,9 +174,8 @@ public final class ObjectStorePublisher implements TablePublisher {
 
   private void removeAbandonedStaging() throws IOException {
     List<String> abandoned = new ArrayList<>();
-    for (String file : list(root + "/*/" + STAGING)) {
-      abandoned.add(file);
-    }
+    abandoned.addAll(list(root + "/*/" + STAGING));
+    abandoned.addAll(list(root + "/" + TEMPORARY));
     delete(abandoned);
   }
 

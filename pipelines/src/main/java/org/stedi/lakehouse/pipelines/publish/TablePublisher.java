@@ -15,6 +15,11 @@ import java.util.Optional;
  * {@code customer/quarantine}.
  */
 public interface TablePublisher extends AutoCloseable {
+  /**
+   * The folder, under the lake root, of writers' scratch files ({@code _temporary/<runId>/}):
+   * removed after a publish, and for runs that did not finish, when the next run opens the lake.
+   */
+  String TEMPORARY = "_temporary";
 
   /** The folder holding the published version of a table, or empty if it was never published. */
   Optional<String> publishedLocation(String tablePath);

@@ -1,0 +1,277 @@
+package org.stedi.lakehouse.pipelines;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.Serializable;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.channels.WritableByteChannel;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CustomCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.io.Compression;
+import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.io.TextIO;
+import org.apache.beam.sdk.io.parquet.ParquetIO;
+import org.apache.beam.sdk.transforms.Contextful;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.transforms.windowing.PaneInfo;
+import org.apache.beam.sdk.util.VarInt;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.stedi.lakehouse.model.QuarantinedLine;
+
+/**
+ * All outputs of a run in one file write: the rows of every table and quarantine are tagged with
+ * their output, and a single {@link FileIO#writeDynamic()} writes each (output, partition)
+ * destination with its own sink (Snappy Parquet for tables, JSON lines for quarantines). One write
+ * instead of one per output keeps the pipeline small (each write expands into some thirty steps),
+ * which matters most on the DirectRunner, and gives every runner one write stage.
+ */
+final class LakeWrite {
+  /** Where and how one output is written. */
+  record Output(String folder, TableFormat<?> format) implements Serializable {
+    boolean isTable() {
+      return format != null;
+    }
+  }
+
+  /** A row of one output. */
+  record OutputRow(int output, Object row) {}
+
+  private static final JsonFactory JSON = new JsonFactory();
+
+  private final List<Output> outputs = new ArrayList<>();
+  private final List<Coder<?>> coders = new ArrayList<>();
+  private final List<PCollection<OutputRow>> rows = new ArrayList<>();
+
+  /** Adds a table's rows, written as Parquet into {@code folder} (relative to the base). */
+  <T> void addTable(String step, String folder, PCollection<T> tableRows, TableFormat<T> format) {
+    add(step, new Output(folder, format), tableRows, format.coder());
+  }
+
+  /** Adds quarantined lines, written as JSON lines into {@code folder} (relative to the base). */
+  void addQuarantine(String step, String folder, PCollection<QuarantinedLine> lines) {
+    add(step, new Output(folder, null), lines, QuarantinedLine.Coder.of());
+  }
+
+  private <T> void add(String step, Output output, PCollection<T> elements, Coder<T> coder) {
+    int index = outputs.size();
+    outputs.add(output);
+    coders.add(coder);
+    rows.add(elements.apply(step, ParDo.of(new TagFn<T>(index))));
+  }
+
+  /** Applies the one write of every added output, under {@code base}. */
+  void writeAll(String base, String temporary, int filesPerPartition) {
+    if (rows.isEmpty()) {
+      return;
+    }
+    OutputRowCoder coder = new OutputRowCoder(List.copyOf(coders));
+    PCollectionList<OutputRow> all = PCollectionList.empty(rows.get(0).getPipeline());
+    for (PCollection<OutputRow> tagged : rows) {
+      all = all.and(tagged.setCoder(coder));
+    }
+    List<Output> targets = List.copyOf(outputs);
+    all.apply("FlattenOutputs", Flatten.pCollections())
+        .setCoder(coder)
+        .apply(
+            "WriteOutputs",
+            FileIO.<String, OutputRow>writeDynamic()
+                .by(new DestinationFn(targets))
+                .withDestinationCoder(StringUtf8Coder.of())
+                .via(Contextful.fn(new SinkFn(targets)))
+                .to(base)
+                .withNaming(new NamingFn(targets))
+                .withTempDirectory(temporary)
+                .withNumShards(filesPerPartition));
+  }
+
+  /** {@code <output index>/<partition>}: "" for unpartitioned outputs. */
+  private static final class DestinationFn implements org.apache.beam.sdk.transforms.SerializableFunction<OutputRow, String> {
+    private final List<Output> outputs;
+
+    DestinationFn(List<Output> outputs) {
+      this.outputs = outputs;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public String apply(OutputRow row) {
+      Output output = outputs.get(row.output());
+      String partition = output.isTable() ? ((TableFormat<Object>) output.format()).partitionOf(row.row()) : "";
+      return row.output() + "/" + partition;
+    }
+  }
+
+  private static int outputOf(String destination) {
+    return Integer.parseInt(destination.substring(0, destination.indexOf('/')));
+  }
+
+  private static final class SinkFn implements org.apache.beam.sdk.transforms.SerializableFunction<String, FileIO.Sink<OutputRow>> {
+    private final List<Output> outputs;
+
+    SinkFn(List<Output> outputs) {
+      this.outputs = outputs;
+    }
+
+    @Override
+    public FileIO.Sink<OutputRow> apply(String destination) {
+      Output output = outputs.get(outputOf(destination));
+      return output.isTable() ? new ParquetRowSink(output.format()) : new QuarantineSink();
+    }
+  }
+
+  private static final class NamingFn implements org.apache.beam.sdk.transforms.SerializableFunction<String, FileIO.Write.FileNaming> {
+    private final List<Output> outputs;
+
+    NamingFn(List<Output> outputs) {
+      this.outputs = outputs;
+    }
+
+    @Override
+    public FileIO.Write.FileNaming apply(String destination) {
+      Output output = outputs.get(outputOf(destination));
+      String partition = destination.substring(destination.indexOf('/') + 1);
+      String folder = output.folder() + "/" + (partition.isEmpty() ? "" : "dt=" + partition + "/");
+      String prefix = output.isTable() ? "part" : "quarantine";
+      String suffix = output.isTable() ? ".parquet" : ".json";
+      return new PartNaming(folder + prefix, suffix);
+    }
+  }
+
+  /** {@code <folder>/<prefix>-00000-of-00002<suffix>}. */
+  private static final class PartNaming implements FileIO.Write.FileNaming {
+    private final String prefix;
+    private final String suffix;
+
+    PartNaming(String prefix, String suffix) {
+      this.prefix = prefix;
+      this.suffix = suffix;
+    }
+
+    @Override
+    public String getFilename(BoundedWindow window, PaneInfo pane, int numShards, int shardIndex, Compression compression) {
+      return String.format("%s-%05d-of-%05d%s", prefix, shardIndex, numShards, suffix);
+    }
+  }
+
+  /** Writes a table's rows with Parquet's Avro writer, Snappy-compressed. */
+  private static final class ParquetRowSink implements FileIO.Sink<OutputRow> {
+    private final TableFormat<?> format;
+    private transient ParquetIO.Sink parquet;
+
+    ParquetRowSink(TableFormat<?> format) {
+      this.format = format;
+    }
+
+    @Override
+    public void open(WritableByteChannel channel) throws IOException {
+      parquet = ParquetIO.sink(format.schema()).withCompressionCodec(CompressionCodecName.SNAPPY);
+      parquet.open(channel);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void write(OutputRow row) throws IOException {
+      parquet.write(((TableFormat<Object>) format).toAvro(row.row()));
+    }
+
+    @Override
+    public void flush() throws IOException {
+      parquet.flush();
+    }
+  }
+
+  /** Writes quarantined lines as JSON lines. */
+  private static final class QuarantineSink implements FileIO.Sink<OutputRow> {
+    private transient TextIO.Sink text;
+
+    @Override
+    public void open(WritableByteChannel channel) throws IOException {
+      text = TextIO.sink();
+      text.open(channel);
+    }
+
+    @Override
+    public void write(OutputRow row) throws IOException {
+      text.write(quarantineJson((QuarantinedLine) row.row()));
+    }
+
+    @Override
+    public void flush() throws IOException {
+      text.flush();
+    }
+  }
+
+  /**
+   * The JSON line of a quarantined line: {@code source}, {@code file}, {@code lineNumber},
+   * {@code rawText} and {@code reason}.
+   */
+  static String quarantineJson(QuarantinedLine line) {
+    StringWriter out = new StringWriter();
+    try (JsonGenerator g = JSON.createGenerator(out)) {
+      g.writeStartObject();
+      g.writeStringField("source", line.source().folder());
+      g.writeStringField("file", line.file());
+      g.writeNumberField("lineNumber", line.lineNumber());
+      g.writeStringField("rawText", line.rawText());
+      g.writeStringField("reason", line.reason());
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString();
+  }
+
+  private static final class TagFn<T> extends DoFn<T, OutputRow> {
+    private final int output;
+
+    TagFn(int output) {
+      this.output = output;
+    }
+
+    @ProcessElement
+    public void processElement(@Element T row, OutputReceiver<OutputRow> out) {
+      out.output(new OutputRow(output, row));
+    }
+  }
+
+  /** The output index, then the row in its output's coder. */
+  static final class OutputRowCoder extends CustomCoder<OutputRow> {
+    private final List<Coder<?>> coders;
+
+    OutputRowCoder(List<Coder<?>> coders) {
+      this.coders = coders;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void encode(OutputRow value, OutputStream out) throws IOException {
+      VarInt.encode(value.output(), out);
+      ((Coder<Object>) coders.get(value.output())).encode(value.row(), out);
+    }
+
+    @Override
+    public OutputRow decode(InputStream in) throws IOException {
+      int output = VarInt.decodeInt(in);
+      return new OutputRow(output, coders.get(output).decode(in));
+    }
+
+    @Override
+    public void verifyDeterministic() throws NonDeterministicException {
+      for (Coder<?> coder : coders) {
+        coder.verifyDeterministic();
+      }
+    }
+  }
+}
