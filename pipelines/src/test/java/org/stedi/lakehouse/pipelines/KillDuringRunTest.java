@@ -3,7 +3,6 @@ package org.stedi.lakehouse.pipelines;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.stedi.lakehouse.fixtures.Stedi.CONSENT_TIME;
 
 import java.io.File;
 import java.nio.file.Files;
@@ -15,10 +14,6 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.stedi.lakehouse.fixtures.AccelerometerLine;
-import org.stedi.lakehouse.fixtures.CustomerLine;
-import org.stedi.lakehouse.fixtures.LandingFiles;
-import org.stedi.lakehouse.fixtures.StepTrainerLine;
 import org.stedi.lakehouse.fixtures.generator.LakeGenerator;
 import org.stedi.lakehouse.model.LakeTable;
 
@@ -39,9 +34,9 @@ class KillDuringRunTest {
     Map<LakeTable, List<List<String>>> old = Tables.snapshot(lake);
 
     // New landing data that changes every table, and what the next successful run must write.
-    addNewCustomerWithDevice(lake);
+    LandingChanges.addNewCustomerWithDevice(lake, "New.Customer@test.com", "0d0d0d0d-1111-2222-3333-444444444444");
     LakeGenerator.withAllDefects(SCALE, SEED).generate(reference);
-    addNewCustomerWithDevice(reference);
+    LandingChanges.addNewCustomerWithDevice(reference, "New.Customer@test.com", "0d0d0d0d-1111-2222-3333-444444444444");
     Lakehouse.run(LakeRun.parseOptions("--lake=" + reference));
     Map<LakeTable, List<List<String>>> next = Tables.snapshot(reference);
     for (LakeTable table : Tables.OUTPUTS) {
@@ -90,21 +85,5 @@ class KillDuringRunTest {
     File log = Files.createTempFile("killed-lakehouse", ".log").toFile();
     log.deleteOnExit();
     return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
-  }
-
-  /** A consenting customer on a new device, with step and phone readings at the same milliseconds. */
-  private static void addNewCustomerWithDevice(Path lake) {
-    String email = "New.Customer@test.com";
-    String serial = "0d0d0d0d-1111-2222-3333-444444444444";
-    List<Object> steps = new ArrayList<>();
-    List<Object> phone = new ArrayList<>();
-    for (int i = 0; i < 5; i++) {
-      long time = CONSENT_TIME + 1000L * i;
-      steps.add(StepTrainerLine.of(time, serial, 200 + i));
-      phone.add(AccelerometerLine.of(email, time, i, -i, 1));
-    }
-    LandingFiles.write(lake.resolve("customer/landing/new-customer.json"), List.of(CustomerLine.of(email, serial)));
-    LandingFiles.write(lake.resolve("step_trainer/landing/new-device.json"), steps);
-    LandingFiles.write(lake.resolve("accelerometer/landing/new-phone.json"), phone);
   }
 }

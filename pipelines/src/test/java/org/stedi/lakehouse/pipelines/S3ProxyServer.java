@@ -121,13 +121,17 @@ final class S3ProxyServer implements AutoCloseable {
   }
 
   /** Stops the server, as a failure would. */
-  void stop() throws InterruptedException {
+  void stop() {
     process.destroyForcibly();
-    process.waitFor(30, TimeUnit.SECONDS);
+    try {
+      process.waitFor(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     stop();
   }
 }

@@ -1,0 +1,78 @@
+package org.stedi.lakehouse.pipelines;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.stedi.lakehouse.fixtures.generator.LakeGenerator;
+import org.stedi.lakehouse.model.LakeTable;
+import org.stedi.lakehouse.pipelines.publish.ObjectStorePublisher;
+
+/**
+ * Kills a lakehouse run on S3 (a separate process, SIGKILL at a random moment) and checks that
+ * once the next command has opened the lake, every table is whole: the previous run's or the new
+ * run's, never a mix.
+ */
+class S3KillDuringRunTest {
+
+  @Test
+  void aKilledS3RunLeavesEveryTableWholeOnceTheNextCommandOpensTheLake(@TempDir Path buckets) throws Exception {
+    try (S3ProxyServer server = S3ProxyServer.start(buckets)) {
+      Path lakeOnDisk = server.bucket("kill-test").resolve("lake");
+      String lake = "s3://kill-test/lake";
+      LakeGenerator.withAllDefects(0.05, 9).generate(lakeOnDisk);
+      List<String> args = new ArrayList<>(server.options());
+      args.add("--lake=" + lake);
+      Lakehouse.run(LakeRun.parseOptions(args.toArray(String[]::new)));
+      Map<LakeTable, List<List<String>>> old = Tables.snapshot(lakeOnDisk);
+      LandingChanges.addNewCustomerWithDevice(lakeOnDisk, "New.S3.Customer@test.com", "0e0e0e0e-1111-2222-3333-444444444444");
+
+      long seed = System.nanoTime();
+      long delayMillis = 1000 + new Random(seed).nextInt(9000);
+      Process run = startLakehouse(args);
+      boolean finished = run.waitFor(delayMillis, TimeUnit.MILLISECONDS);
+      if (!finished) {
+        run.destroyForcibly();
+        run.waitFor(30, TimeUnit.SECONDS);
+      }
+      ObjectStorePublisher.open(lake, "next-command"); // what the next command does first
+      Map<LakeTable, List<List<String>>> afterKill = Tables.snapshot(lakeOnDisk);
+
+      LakeRun.Result last = Lakehouse.run(LakeRun.parseOptions(args.toArray(String[]::new)));
+      assertTrue(last.report().reconciled());
+      Map<LakeTable, List<List<String>>> next = Tables.snapshot(lakeOnDisk);
+      for (LakeTable table : Tables.OUTPUTS) {
+        assertNotEquals(old.get(table), next.get(table), table + " must change for the test to see a mix");
+        List<List<String>> rows = afterKill.get(table);
+        assertTrue(
+            rows.equals(old.get(table)) || rows.equals(next.get(table)),
+            table + " is neither the old nor the new table after a kill at " + delayMillis + " ms (seed " + seed + ")");
+      }
+      if (!finished && delayMillis < 3000) {
+        assertEquals(old, afterKill, "a kill before the pipeline could finish changes nothing");
+      }
+    }
+  }
+
+  private static Process startLakehouse(List<String> args) throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(Lakehouse.class.getName());
+    command.addAll(args);
+    File log = Files.createTempFile("killed-s3-lakehouse", ".log").toFile();
+    log.deleteOnExit();
+    return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+  }
+}

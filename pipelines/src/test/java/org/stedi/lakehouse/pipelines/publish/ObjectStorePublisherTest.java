@@ -1,0 +1,131 @@
+package org.stedi.lakehouse.pipelines.publish;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The object-store publisher's copies, deletes and journal, exercised through Beam's local file
+ * system (the same calls as on S3, where {@code S3LakeTest} runs them against a real server).
+ */
+class ObjectStorePublisherTest {
+  private static final String TRUSTED = "accelerometer/trusted";
+
+  @TempDir Path lake;
+
+  @BeforeAll
+  static void fileSystems() {
+    FileSystems.setDefaultPipelineOptions(PipelineOptionsFactory.create());
+  }
+
+  private void stage(ObjectStorePublisher publisher, String content, String... files) throws Exception {
+    Path staged = Path.of(publisher.stage(TRUSTED));
+    for (String file : files) {
+      Path path = staged.resolve(file);
+      Files.createDirectories(path.getParent());
+      Files.writeString(path, content);
+    }
+  }
+
+  /** The visible files of the table folder, relative, with their contents. */
+  private Set<String> visible() throws Exception {
+    Path table = lake.resolve(TRUSTED);
+    Set<String> files = new TreeSet<>();
+    if (!Files.exists(table)) {
+      return files;
+    }
+    try (Stream<Path> walk = Files.walk(table)) {
+      for (Path file : walk.filter(Files::isRegularFile).toList()) {
+        String relative = table.relativize(file).toString();
+        if (!relative.startsWith("_") && !relative.contains("/_") && !relative.startsWith(".")) {
+          files.add(relative + "=" + Files.readString(file));
+        }
+      }
+    }
+    return files;
+  }
+
+  @Test
+  void publishCopiesRunUniqueFilesInAndDeletesThePreviousRunsFiles() throws Exception {
+    ObjectStorePublisher first = ObjectStorePublisher.open(lake.toString(), "run1");
+    assertTrue(first.publishedLocation(TRUSTED).isEmpty());
+    stage(first, "one", "dt=2022-06-01/part-00000-of-00001.parquet");
+    first.publish(List.of(TRUSTED));
+    assertEquals(Set.of("dt=2022-06-01/part-run1-00000-of-00001.parquet=one"), visible());
+    assertTrue(first.publishedLocation(TRUSTED).isPresent());
+
+    ObjectStorePublisher second = ObjectStorePublisher.open(lake.toString(), "run2");
+    stage(second, "two", "dt=2022-06-02/part-00000-of-00001.parquet");
+    assertEquals(Set.of("dt=2022-06-01/part-run1-00000-of-00001.parquet=one"), visible());
+    second.publish(List.of(TRUSTED));
+    assertEquals(Set.of("dt=2022-06-02/part-run2-00000-of-00001.parquet=two"), visible());
+    assertFalse(Files.exists(lake.resolve("accelerometer/_staging/trusted/run2/dt=2022-06-02/part-00000-of-00001.parquet")));
+  }
+
+  @Test
+  void anEmptyTableIsStillKnownToBePublished() throws Exception {
+    ObjectStorePublisher publisher = ObjectStorePublisher.open(lake.toString(), "run1");
+    publisher.stage(TRUSTED);
+    publisher.publish(List.of(TRUSTED));
+    assertTrue(publisher.publishedLocation(TRUSTED).isPresent());
+    assertTrue(visible().isEmpty());
+  }
+
+  @Test
+  void theNextRunCompletesASwitchThatWasKilledHalfWay() throws Exception {
+    ObjectStorePublisher first = ObjectStorePublisher.open(lake.toString(), "run1");
+    stage(first, "old", "part-00000-of-00002.parquet", "part-00001-of-00002.parquet");
+    first.publish(List.of(TRUSTED));
+
+    // run2 staged two files and wrote its journal; it was killed after copying one file.
+    ObjectStorePublisher second = ObjectStorePublisher.open(lake.toString(), "run2");
+    stage(second, "new", "part-00000-of-00002.parquet", "part-00001-of-00002.parquet");
+    String table = lake.resolve(TRUSTED).toString();
+    String staging = lake.resolve("accelerometer/_staging/trusted/run2").toString();
+    List<ObjectStorePublisher.TableSwitch> journal =
+        List.of(
+            new ObjectStorePublisher.TableSwitch(
+                TRUSTED,
+                List.of(staging + "/part-00000-of-00002.parquet", staging + "/part-00001-of-00002.parquet"),
+                List.of(table + "/part-run2-00000-of-00002.parquet", table + "/part-run2-00001-of-00002.parquet"),
+                List.of(table + "/part-run1-00000-of-00002.parquet", table + "/part-run1-00001-of-00002.parquet")));
+    Files.createDirectories(lake.resolve(ObjectStorePublisher.JOURNALS));
+    Files.write(lake.resolve(ObjectStorePublisher.JOURNALS).resolve("run2"), ObjectStorePublisher.toJson(journal));
+    Files.copy(Path.of(staging, "part-00000-of-00002.parquet"), Path.of(table, "part-run2-00000-of-00002.parquet"));
+    assertEquals(3, visible().size(), "the kill left a mix: " + visible());
+
+    ObjectStorePublisher.open(lake.toString(), "run3");
+    assertEquals(
+        Set.of("part-run2-00000-of-00002.parquet=new", "part-run2-00001-of-00002.parquet=new"), visible());
+    assertFalse(Files.exists(lake.resolve(ObjectStorePublisher.JOURNALS).resolve("run2")));
+  }
+
+  @Test
+  void aFailedRunsStagingIsRemovedAndNeverPublished() throws Exception {
+    ObjectStorePublisher first = ObjectStorePublisher.open(lake.toString(), "run1");
+    stage(first, "good", "part-00000-of-00001.parquet");
+    first.publish(List.of(TRUSTED));
+    ObjectStorePublisher failed = ObjectStorePublisher.open(lake.toString(), "run2");
+    stage(failed, "half", "part-00000-of-00001.parquet");
+    Files.createDirectories(lake.resolve("_temporary/run2"));
+    Files.writeString(lake.resolve("_temporary/run2/scratch"), "x", StandardCharsets.UTF_8);
+
+    ObjectStorePublisher.open(lake.toString(), "run3");
+    assertEquals(Set.of("part-run1-00000-of-00001.parquet=good"), visible());
+    assertFalse(Files.exists(lake.resolve("accelerometer/_staging/trusted/run2/part-00000-of-00001.parquet")));
+    assertFalse(Files.exists(lake.resolve("_temporary/run2/scratch")));
+  }
+}
