@@ -86,6 +86,16 @@ class S3LakeTest {
   }
 
   @Test
+  void zonePipelinesReadTheirInputTablesFromS3AndRewriteTheSameRows() throws Exception {
+    Map<LakeTable, List<List<String>>> before = Tables.snapshot(s3LakeOnDisk);
+    for (LakeJob job : List.of(CustomerTrustedToCurated.JOB, MachineLearningCurated.JOB)) {
+      LakeRun.Result result = LakeRun.run(job, s3Options("s3://" + BUCKET + "/lake"));
+      assertTrue(result.report().reconciled(), result.report().toText());
+    }
+    assertEquals(before, Tables.snapshot(s3LakeOnDisk));
+  }
+
+  @Test
   void showReadsATableOnS3() {
     TableReader.Snapshot snapshot =
         TableReader.read(Lake.of("s3://" + BUCKET + "/lake"), LakeTable.STEP_TRAINER_TRUSTED, 3);
