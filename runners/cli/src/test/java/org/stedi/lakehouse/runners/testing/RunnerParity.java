@@ -42,9 +42,17 @@ public final class RunnerParity {
   /** What the DirectRunner made of the generated lake. */
   public record Baseline(ExpectedCounts expected, RunReport report, LakeSnapshot tables) {}
 
+  /** About 2,000 landing lines: enough to show that a packaged jar works. */
+  public static final double SMALL_SCALE = 0.02;
+
   /** Writes the generated landing data into {@code lake}: the same data for every call. */
   public static ExpectedCounts generate(Path lake) {
-    return LakeGenerator.withAllDefects(SCALE, SEED).generate(lake);
+    return generate(lake, SCALE);
+  }
+
+  /** Writes the generated landing data of that scale into {@code lake}. */
+  public static ExpectedCounts generate(Path lake, double scale) {
+    return LakeGenerator.withAllDefects(scale, SEED).generate(lake);
   }
 
   /**

@@ -1,0 +1,109 @@
+package org.stedi.lakehouse.runners.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.stedi.lakehouse.fixtures.generator.ExpectedCounts;
+import org.stedi.lakehouse.model.LakeTable;
+import org.stedi.lakehouse.runners.testing.JavaProcess;
+import org.stedi.lakehouse.runners.testing.LakeSnapshot;
+import org.stedi.lakehouse.runners.testing.RunnerParity;
+
+/**
+ * The Spark job jar on a Spark 3.5 classpath, as a cluster runs it: Spark's and Hadoop's jars
+ * first, then the job jar (what spark-submit, EMR and Glue do), once through the command line as
+ * {@code spark-submit --class ...StediCommand} runs it and once through the Glue entry point on a
+ * SparkContext made from the {@code spark.*} system properties, as Glue makes it.
+ */
+class ClusterJarIT {
+  private final Path jar = Path.of(JavaProcess.buildProperty("stedi.jar"));
+  private final String clusterClasspath = clusterClasspath(Path.of(JavaProcess.buildProperty("stedi.clusterClasspath")));
+  private final List<String> opens = List.of(JavaProcess.buildProperty("stedi.javaOpens").split("\\s+"));
+
+  @Test
+  void theCommandLineRunsTheLakehouseOnTheClustersSpark(@TempDir Path dir) {
+    Path lake = dir.resolve("lake");
+    ExpectedCounts expected = RunnerParity.generate(lake, RunnerParity.SMALL_SCALE);
+
+    JavaProcess.Outcome run =
+        JavaProcess.java(
+            dir.resolve("submit.log"),
+            java(
+                "org.stedi.lakehouse.runners.StediCommand",
+                "lakehouse",
+                "--lake=" + lake,
+                "--runner=SparkRunner",
+                "--sparkMaster=local[2]"));
+
+    assertEquals(0, run.status(), run.describe());
+    assertTrue(run.output().contains("(SparkRunner, "), run.describe());
+    assertTables(expected, lake, run);
+  }
+
+  /** The lakehouse through the Glue entry point is GlueJobTest's; here, one pipeline from the jar. */
+  @Test
+  void theGlueEntryPointRunsAPipelineOnTheSparkContextItFinds(@TempDir Path dir) {
+    Path lake = dir.resolve("lake");
+    ExpectedCounts expected = RunnerParity.generate(lake, RunnerParity.SMALL_SCALE);
+
+    List<String> command = new ArrayList<>(List.of("-Dspark.master=local[2]", "-Dspark.app.name=stedi-glue"));
+    command.addAll(
+        java(
+            GlueJob.class.getName(),
+            "--JOB_ID", "j_1",
+            "--JOB_RUN_ID", "jr_1",
+            "--job-bookmark-option", "job-bookmark-disable",
+            "--JOB_NAME", "stedi-lakehouse",
+            "--lake", lake.toString(),
+            "--pipeline", "customer_landing_to_trusted"));
+    JavaProcess.Outcome run = JavaProcess.java(dir.resolve("glue.log"), command);
+
+    assertEquals(0, run.status(), run.describe());
+    assertTrue(run.output().matches("(?s).*customer_trusted +\\d+ +\\d+ +\\d+ +\\d+ +yes.*"), run.describe());
+    assertEquals(
+        expected.customerTrusted(), LakeSnapshot.of(lake).rows(LakeTable.CUSTOMER_TRUSTED.tableName()).size());
+  }
+
+  private List<String> java(String mainClass, String... args) {
+    List<String> command = new ArrayList<>(opens);
+    command.add("-cp");
+    command.add(clusterClasspath + File.pathSeparator + jar);
+    command.add(mainClass);
+    command.addAll(List.of(args));
+    return command;
+  }
+
+  private static void assertTables(ExpectedCounts expected, Path lake, JavaProcess.Outcome run) {
+    assertEquals(5, run.output().lines().filter(line -> line.matches("\\w+ +\\d+ +\\d+ +\\d+ +\\d+ +yes")).count(), run.describe());
+    LakeSnapshot tables = LakeSnapshot.of(lake);
+    assertEquals(expected.customerTrusted(), tables.rows(LakeTable.CUSTOMER_TRUSTED.tableName()).size());
+    assertEquals(expected.accelerometerTrusted(), tables.rows(LakeTable.ACCELEROMETER_TRUSTED.tableName()).size());
+    assertEquals(expected.customersCurated(), tables.rows(LakeTable.CUSTOMERS_CURATED.tableName()).size());
+    assertEquals(expected.stepTrainerTrusted(), tables.rows(LakeTable.STEP_TRAINER_TRUSTED.tableName()).size());
+    assertEquals(expected.machineLearningCurated(), tables.rows(LakeTable.MACHINE_LEARNING_CURATED.tableName()).size());
+  }
+
+  /**
+   * Spark's and Hadoop's jars (the provided dependencies) and the older Parquet that a Spark 3.5
+   * distribution holds, which the job jar must not trip over.
+   */
+  private static String clusterClasspath(Path folder) {
+    try (Stream<Path> parquet = Files.list(folder.resolve("parquet"))) {
+      List<String> entries = new ArrayList<>(parquet.map(Path::toString).sorted().toList());
+      entries.add(Files.readString(folder.resolve("provided.classpath")).strip());
+      return String.join(File.pathSeparator, entries);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,63 @@
+package org.stedi.lakehouse.runners;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.stedi.lakehouse.pipelines.LakeRun;
+import org.stedi.lakehouse.runners.StediInProcess.Outcome;
+import org.stedi.lakehouse.runners.testing.RunnerParity;
+
+/**
+ * The lake on Beam's SparkRunner (Spark 3.5, {@code local[2]}), against the DirectRunner on the same
+ * generated landing data with every defect: the same rows in every table, the same quarantine and
+ * the same run-report counts.
+ */
+class SparkRunnerTest {
+  private static final String[] SPARK = {"--runner=SparkRunner", "--sparkMaster=local[2]"};
+
+  @TempDir static Path dir;
+  private static RunnerParity.Baseline direct;
+
+  @BeforeAll
+  static void runTheDirectRunnerOnTheGeneratedLake() {
+    direct = RunnerParity.directBaseline();
+  }
+
+  @Test
+  void lakehouseOnSparkWritesTheDirectRunnersRowsAndCounts() {
+    Path lake = dir.resolve("spark");
+    RunnerParity.generate(lake);
+
+    LakeRun.Result spark = RunnerParity.runLakehouse(lake, SPARK);
+
+    assertEquals("SparkRunner", spark.report().runner());
+    RunnerParity.assertSameTables(direct, lake, "SparkRunner");
+    RunnerParity.assertSameCounts(direct, spark.report());
+  }
+
+  @Test
+  void theFiveZonePipelinesRunFromTheCommandLineOnSparkAndWriteTheDirectRunnersRows() {
+    Path lake = dir.resolve("spark-zones");
+    RunnerParity.generate(lake);
+
+    for (String pipeline :
+        List.of(
+            "customer_landing_to_trusted",
+            "accelerometer_landing_to_trusted",
+            "customer_trusted_to_curated",
+            "step_trainer_trusted",
+            "machine_learning_curated")) {
+      Outcome run = StediInProcess.stedi(pipeline, "--lake=" + lake, SPARK[0], SPARK[1]);
+
+      assertEquals(0, run.status(), run.describe());
+      assertTrue(run.out().contains("(SparkRunner, "), run.describe());
+      assertTrue(run.out().lines().skip(2).allMatch(line -> !line.endsWith(" NO")), run.describe());
+    }
+    RunnerParity.assertSameTables(direct, lake, "SparkRunner, one pipeline at a time");
+  }
+}
