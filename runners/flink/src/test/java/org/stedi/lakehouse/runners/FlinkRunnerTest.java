@@ -1,0 +1,63 @@
+package org.stedi.lakehouse.runners;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.stedi.lakehouse.pipelines.LakeRun;
+import org.stedi.lakehouse.runners.StediInProcess.Outcome;
+import org.stedi.lakehouse.runners.testing.RunnerParity;
+
+/**
+ * The lake on Beam's FlinkRunner (Flink 1.19, embedded), against the DirectRunner on the same
+ * generated landing data with every defect: the same rows in every table, the same quarantine and
+ * the same run-report counts.
+ */
+class FlinkRunnerTest {
+  private static final String FLINK = "--runner=FlinkRunner";
+
+  @TempDir static Path dir;
+  private static RunnerParity.Baseline direct;
+
+  @BeforeAll
+  static void runTheDirectRunnerOnTheGeneratedLake() {
+    direct = RunnerParity.directBaseline();
+  }
+
+  @Test
+  void lakehouseOnFlinkWritesTheDirectRunnersRowsAndCounts() {
+    Path lake = dir.resolve("flink");
+    RunnerParity.generate(lake);
+
+    LakeRun.Result flink = RunnerParity.runLakehouse(lake, FLINK);
+
+    assertEquals("FlinkRunner", flink.report().runner());
+    RunnerParity.assertSameTables(direct, lake, "FlinkRunner");
+    RunnerParity.assertSameCounts(direct, flink.report());
+  }
+
+  @Test
+  void theFiveZonePipelinesRunFromTheCommandLineOnFlinkAndWriteTheDirectRunnersRows() {
+    Path lake = dir.resolve("flink-zones");
+    RunnerParity.generate(lake);
+
+    for (String pipeline :
+        List.of(
+            "customer_landing_to_trusted",
+            "accelerometer_landing_to_trusted",
+            "customer_trusted_to_curated",
+            "step_trainer_trusted",
+            "machine_learning_curated")) {
+      Outcome run = StediInProcess.stedi(pipeline, "--lake=" + lake, FLINK);
+
+      assertEquals(0, run.status(), run.describe());
+      assertTrue(run.out().contains("(FlinkRunner, "), run.describe());
+      assertTrue(run.out().lines().skip(2).allMatch(line -> !line.endsWith(" NO")), run.describe());
+    }
+    RunnerParity.assertSameTables(direct, lake, "FlinkRunner, one pipeline at a time");
+  }
+}
