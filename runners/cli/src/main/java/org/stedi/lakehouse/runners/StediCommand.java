@@ -131,22 +131,37 @@ public final class StediCommand {
   }
 
   /**
-   * On the DirectRunner, a command-line run is a production run: the runner's per-element checks
-   * of immutability and encodability (which double its run time) are off unless asked for. Tests
-   * that run pipelines directly keep them on.
+   * The runner's defaults for a command-line run, for what the arguments leave unset.
+   *
+   * <ul>
+   *   <li>On the DirectRunner, a command-line run is a production run: the runner's per-element
+   *       checks of immutability and encodability (which double its run time) are off unless asked
+   *       for. Tests that run pipelines directly keep them on.
+   *   <li>On the FlinkRunner, group-by-key results can be iterated more than once: the transforms'
+   *       joins read each group through a {@code CoGbkResult}, which iterates a group of more than
+   *       10,000 elements again, and Flink's batch GroupByKey allows one pass unless told otherwise.
+   *       A group is then held in memory, as on Spark; the transforms bound its size ({@code
+   *       --elementsPerBucket}).
+   * </ul>
    */
   static String[] withProductionDefaults(String[] args) {
+    String runner;
     try {
-      if (!LakeRun.parseOptions(args).getRunner().getSimpleName().equals("DirectRunner")) {
-        return args;
-      }
+      runner = LakeRun.parseOptions(args).getRunner().getSimpleName();
     } catch (IllegalArgumentException e) {
       return args; // the run parses them again and reports what is wrong
     }
+    List<String> defaults =
+        switch (runner) {
+          case "DirectRunner" -> List.of("enforceImmutability=false", "enforceEncodability=false");
+          case "FlinkRunner" -> List.of("reIterableGroupByKeyResult=true");
+          default -> List.of();
+        };
     List<String> all = new ArrayList<>(List.of(args));
-    for (String check : List.of("enforceImmutability", "enforceEncodability")) {
-      if (Stream.of(args).noneMatch(a -> a.startsWith("--" + check))) {
-        all.add("--" + check + "=false");
+    for (String option : defaults) {
+      String name = option.substring(0, option.indexOf('='));
+      if (Stream.of(args).noneMatch(a -> a.startsWith("--" + name))) {
+        all.add("--" + option);
       }
     }
     return all.toArray(String[]::new);

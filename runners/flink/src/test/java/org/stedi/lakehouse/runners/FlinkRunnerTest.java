@@ -8,7 +8,6 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.stedi.lakehouse.pipelines.LakeRun;
 import org.stedi.lakehouse.runners.StediInProcess.Outcome;
 import org.stedi.lakehouse.runners.testing.RunnerParity;
 
@@ -33,11 +32,22 @@ class FlinkRunnerTest {
     Path lake = dir.resolve("flink");
     RunnerParity.generate(lake);
 
-    LakeRun.Result flink = RunnerParity.runLakehouse(lake, FLINK);
+    Outcome run = StediInProcess.stedi("lakehouse", "--lake=" + lake, FLINK);
 
-    assertEquals("FlinkRunner", flink.report().runner());
+    assertEquals(0, run.status(), run.describe());
+    assertTrue(run.out().contains("(FlinkRunner, "), run.describe());
     RunnerParity.assertSameTables(direct, lake, "FlinkRunner");
-    RunnerParity.assertSameCounts(direct, flink.report());
+    RunnerParity.assertSameCounts(direct, lake);
+  }
+
+  @Test
+  void theCommandLineLetsFlinkIterateAGroupTwiceUnlessToldOtherwise() {
+    assertEquals(
+        List.of(FLINK, "--reIterableGroupByKeyResult=true"),
+        List.of(StediCommand.withProductionDefaults(new String[] {FLINK})));
+    assertEquals(
+        List.of(FLINK, "--reIterableGroupByKeyResult=false"),
+        List.of(StediCommand.withProductionDefaults(new String[] {FLINK, "--reIterableGroupByKeyResult=false"})));
   }
 
   @Test
