@@ -68,7 +68,16 @@ public final class StediCommand {
   }
 
   public static void main(String[] args) {
-    System.exit(new StediCommand(System.out, System.err).run(args));
+    System.exit(execute(args));
+  }
+
+  /**
+   * Runs the command on {@code System.out} and {@code System.err} and returns its exit status,
+   * leaving the JVM to its owner: spark-submit on YARN, for one, marks an application whose main
+   * class calls {@code System.exit} as failed.
+   */
+  public static int execute(String... args) {
+    return new StediCommand(System.out, System.err).run(args);
   }
 
   /** The pipeline of that name ({@code lakehouse}, {@code customer_landing_to_trusted}, ...). */

@@ -20,10 +20,10 @@ import org.stedi.lakehouse.runners.testing.LakeSnapshot;
 import org.stedi.lakehouse.runners.testing.RunnerParity;
 
 /**
- * The Spark job jar on a Spark 3.5 classpath, as a cluster runs it: Spark's and Hadoop's jars
- * first, then the job jar (what spark-submit, EMR and Glue do), once through the command line as
- * {@code spark-submit --class ...StediCommand} runs it and once through the Glue entry point on a
- * SparkContext made from the {@code spark.*} system properties, as Glue makes it.
+ * The Spark job jar on a Spark 3.5 classpath, as a cluster runs it: Spark's and Hadoop's jars (and
+ * the older Parquet of a Spark distribution) first, then the job jar, with the configuration in
+ * {@code spark.*} system properties. Once through {@link SparkJob}, as spark-submit runs it, and
+ * once through {@link GlueJob}, as Glue runs it.
  */
 class ClusterJarIT {
   private final Path jar = Path.of(JavaProcess.buildProperty("stedi.jar"));
@@ -31,19 +31,14 @@ class ClusterJarIT {
   private final List<String> opens = List.of(JavaProcess.buildProperty("stedi.javaOpens").split("\\s+"));
 
   @Test
-  void theCommandLineRunsTheLakehouseOnTheClustersSpark(@TempDir Path dir) {
+  void theSparkApplicationRunsTheLakehouseOnTheSparkThatSparkSubmitConfigured(@TempDir Path dir) {
     Path lake = dir.resolve("lake");
     ExpectedCounts expected = RunnerParity.generate(lake, RunnerParity.SMALL_SCALE);
 
-    JavaProcess.Outcome run =
-        JavaProcess.java(
-            dir.resolve("submit.log"),
-            java(
-                "org.stedi.lakehouse.runners.StediCommand",
-                "lakehouse",
-                "--lake=" + lake,
-                "--runner=SparkRunner",
-                "--sparkMaster=local[2]"));
+    // spark-submit hands its configuration to the application as spark.* system properties.
+    List<String> command = new ArrayList<>(List.of("-Dspark.master=local[2]", "-Dspark.app.name=stedi"));
+    command.addAll(java(SparkJob.class.getName(), "lakehouse", "--lake=" + lake));
+    JavaProcess.Outcome run = JavaProcess.java(dir.resolve("submit.log"), command);
 
     assertEquals(0, run.status(), run.describe());
     assertTrue(run.output().contains("(SparkRunner, "), run.describe());
