@@ -181,6 +181,11 @@ public final class EmailJoin {
    * hundred thousand elements each). Nothing is broadcast, so the number of customers is not
    * bounded by a worker's memory.
    *
+   * <p><b>On Flink:</b> a bucket's co-group can exceed the 10,000 elements that Beam's
+   * {@code CoGbkResult} buffers, and then reads the group a second time, which Flink's batch
+   * GroupByKey refuses by default: run with {@code --reIterableGroupByKeyResult=true} (the {@code
+   * stedi} command sets it for the FlinkRunner).
+   *
    * <p><b>Counters</b> (namespace {@code EmailJoin}): {@code customers} (input),
    * {@code customersWithReadings}, {@code customersWithoutReadings}.
    */

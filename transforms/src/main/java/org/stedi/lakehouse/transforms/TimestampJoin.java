@@ -56,6 +56,11 @@ import org.stedi.lakehouse.model.StepTrainerReading;
  * readings probed against the index. A key holds only the readings of one millisecond, so no key is
  * hot however many readings a user or a device has.
  *
+ * <p><b>On Flink:</b> a bucket's co-group can exceed the 10,000 elements that Beam's
+ * {@code CoGbkResult} buffers, and then reads the group a second time, which Flink's batch
+ * GroupByKey refuses by default: run with {@code --reIterableGroupByKeyResult=true} (the {@code
+ * stedi} command sets it for the FlinkRunner).
+ *
  * <p><b>Counters</b> (namespace {@code TimestampJoin}): {@code stepReadings},
  * {@code accelerometerReadings}, {@code accelerometerReadingsOfUnknownUsers}, {@code pairs},
  * {@code stepReadingsPaired}, {@code stepReadingsUnpaired}, {@code accelerometerReadingsUnpaired}.
