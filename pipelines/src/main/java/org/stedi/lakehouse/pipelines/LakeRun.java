@@ -196,15 +196,18 @@ public final class LakeRun {
     }
   }
 
+  /** The zone pipeline whose outputs include the table, from the jobs' own definitions. */
   private static String builderOf(LakeTable table) {
-    return switch (table) {
-      case CUSTOMER_TRUSTED -> CustomerLandingToTrusted.JOB.name();
-      case ACCELEROMETER_TRUSTED -> AccelerometerLandingToTrusted.JOB.name();
-      case CUSTOMERS_CURATED -> CustomerTrustedToCurated.JOB.name();
-      case STEP_TRAINER_TRUSTED -> StepTrainerTrusted.JOB.name();
-      case MACHINE_LEARNING_CURATED -> MachineLearningCurated.JOB.name();
-      default -> "the pipeline that writes " + table.tableName();
-    };
+    return java.util.stream.Stream.of(
+            CustomerLandingToTrusted.JOB,
+            AccelerometerLandingToTrusted.JOB,
+            CustomerTrustedToCurated.JOB,
+            StepTrainerTrusted.JOB,
+            MachineLearningCurated.JOB)
+        .filter(job -> job.outputs().contains(table))
+        .map(LakeJob::name)
+        .findFirst()
+        .orElse("the pipeline that writes " + table.tableName());
   }
 
   private static Map<String, Object> echo(LakeOptions options) {
