@@ -1,0 +1,184 @@
+package org.stedi.lakehouse.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+
+/** The results as a Markdown page: tables per scale, scaling, and the targets met or not. */
+final class ResultsPage {
+  static final String NOTES_HEADING = "## Notes";
+  private static final double GIB = 1024.0 * 1024.0;
+
+  private final Settings settings;
+  private final String machine;
+  private final Results results;
+
+  ResultsPage(Settings settings, String machine, Results results) {
+    this.settings = settings;
+    this.machine = machine;
+    this.results = results;
+  }
+
+  /** Writes {@code page} to {@code file}, keeping the "## Notes" section of the file already there. */
+  static void write(Path file, String page) throws IOException {
+    String notes = "";
+    if (Files.exists(file)) {
+      String old = Files.readString(file);
+      int at = old.indexOf("\n" + NOTES_HEADING);
+      if (at >= 0) {
+        notes = old.substring(at + 1);
+      }
+    }
+    Files.createDirectories(file.toAbsolutePath().getParent());
+    Files.writeString(file, notes.isEmpty() ? page : page + "\n" + notes);
+  }
+
+  String markdown() {
+    StringBuilder page = new StringBuilder();
+    page.append("# Benchmarks\n\n");
+    page.append("The lakehouse on each runner against the same five tables written by a hand-written Spark SQL job ")
+        .append("(what an AWS Glue user writes) and by DuckDB SQL, on the same generated lake. ")
+        .append("Written by the benchmark harness; do not edit above the Notes section.\n\n");
+    page.append("- Command: `").append(settings.command()).append("`\n");
+    page.append("- Date: ").append(LocalDate.now(ZoneOffset.UTC)).append("\n");
+    page.append("- Machine: ").append(machine).append("\n");
+    page.append("- Data: `LakeGenerator` seed ").append(settings.seed())
+        .append(", the serial-number bug (30 serial numbers), 2% duplicate lines, no malformed lines (the SQL baselines do not quarantine)\n");
+    page.append("- Each run is its own JVM (default heap")
+        .append(settings.jvmOptions().isEmpty() ? "" : ", options `" + String.join(" ", settings.jvmOptions()) + "`")
+        .append("); wall time from JVM start to exit, CPU time user + system over all threads, ")
+        .append("peak memory the process's resident high-water mark (VmHWM: heap, off-heap and native alike). ")
+        .append("Figures are medians of ").append(settings.runs()).append(" run(s).\n");
+    page.append("- Before anything is printed, every run's five tables are counted from their Parquet files and ")
+        .append("checked against the generator's expected counts, so all implementations produced the same rows.\n\n");
+
+    for (double scale : results.scales()) {
+      page.append("## Scale ").append(Results.scaleName(scale))
+          .append(String.format(" (%,d input lines)%n%n", results.landingLines(scale)));
+      page.append("| implementation | wall (s) | CPU (s) | peak memory (MiB) | runs | wall vs Spark SQL | wall vs DuckDB |\n");
+      page.append("|---|---:|---:|---:|---:|---:|---:|\n");
+      Optional<Results.Medians> sparkSql = results.medians(scale, "sparksql");
+      Optional<Results.Medians> duckDb = results.medians(scale, "duckdb");
+      for (Implementation implementation : results.implementations(scale)) {
+        Optional<Results.Medians> medians = results.medians(scale, implementation);
+        page.append("| ").append(implementation.label()).append(" | ");
+        if (medians.isEmpty()) {
+          Run failed = results.failure(scale, implementation).orElseThrow();
+          page.append(String.format("failed after %.1f s: %s | | | %d | | |%n", failed.wallMillis() / 1000.0, failed.failure(),
+              results.runs(scale, implementation).size()));
+          continue;
+        }
+        Results.Medians m = medians.get();
+        page.append(String.format("%.1f | %.1f | %,d | %d | %s | %s |%n",
+            m.wallMillis() / 1000.0, m.cpuMillis() / 1000.0, m.peakRssKiB() / 1024, m.runs(),
+            ratio(m, sparkSql), ratio(m, duckDb)));
+      }
+      if (!results.rows(scale).isEmpty()) {
+        page.append("\nRows in every implementation's tables: ");
+        page.append(String.join(", ", Benchmark.TABLES.stream()
+            .map(t -> String.format("%s %,d", t, results.rows(scale).get(t))).toList()));
+        page.append(".\n");
+      }
+      page.append("\n");
+    }
+
+    scaling(page);
+    targets(page);
+    return page.toString();
+  }
+
+  private void scaling(StringBuilder page) {
+    List<Double> scales = results.scales();
+    if (scales.size() < 2) {
+      return;
+    }
+    page.append("## Scaling\n\n");
+    page.append("Wall time and peak memory per scale; in brackets, how much the wall time grew against how much the input grew ")
+        .append("(1.0 is linear).\n\n");
+    page.append("| implementation |");
+    scales.forEach(s -> page.append(" scale ").append(Results.scaleName(s)).append(" |"));
+    page.append("\n|---|");
+    scales.forEach(s -> page.append("---:|"));
+    page.append("\n");
+    for (Implementation implementation : settings.implementations()) {
+      page.append("| ").append(implementation.label()).append(" |");
+      Optional<Results.Medians> previous = Optional.empty();
+      double previousScale = 0;
+      for (double scale : scales) {
+        Optional<Results.Medians> medians = results.medians(scale, implementation);
+        if (medians.isEmpty()) {
+          page.append(results.failure(scale, implementation).isPresent() ? " failed |" : " not run |");
+        } else {
+          Results.Medians m = medians.get();
+          page.append(String.format(" %.1f s, %,d MiB", m.wallMillis() / 1000.0, m.peakRssKiB() / 1024));
+          if (previous.isPresent()) {
+            double growth = (m.wallMillis() / (double) previous.get().wallMillis())
+                / (results.landingLines(scale) / (double) results.landingLines(previousScale));
+            page.append(String.format(" (%.2f)", growth));
+          }
+          page.append(" |");
+        }
+        previous = medians;
+        previousScale = scale;
+      }
+      page.append("\n");
+    }
+    page.append("\n");
+  }
+
+  private void targets(StringBuilder page) {
+    page.append("## Targets\n\n");
+    page.append("| target | measured | met |\n|---|---|---|\n");
+    double large = 100;
+    Optional<Results.Medians> spark = results.medians(large, "spark");
+    Optional<Results.Medians> sparkSql = results.medians(large, "sparksql");
+    Optional<Results.Medians> duckDb = results.medians(large, "duckdb");
+    target(page, "scale 100: lakehouse on the SparkRunner no slower than Spark SQL (<= 1.0x)",
+        both(spark, sparkSql).map(r -> r <= 1.0), both(spark, sparkSql).map(r -> String.format("%.2fx", r)));
+
+    Optional<Results.Medians> fastest = Implementation.ALL.stream().filter(Implementation::lakehouse)
+        .map(i -> results.medians(large, i.id())).flatMap(Optional::stream)
+        .min(java.util.Comparator.comparingLong(Results.Medians::wallMillis));
+    target(page, "scale 100: the fastest lakehouse runner within 3x of DuckDB",
+        both(fastest, duckDb).map(r -> r <= 3.0), both(fastest, duckDb).map(r -> String.format("%.2fx", r)));
+
+    boolean allLakehouseRan = Implementation.ALL.stream().filter(Implementation::lakehouse)
+        .allMatch(i -> results.medians(large, i.id()).isPresent());
+    long worst = Implementation.ALL.stream().filter(Implementation::lakehouse)
+        .map(i -> results.medians(large, i.id())).flatMap(Optional::stream)
+        .mapToLong(Results.Medians::maxPeakRssKiB).max().orElse(-1);
+    List<String> failed = Implementation.ALL.stream().filter(Implementation::lakehouse)
+        .filter(i -> results.implementations(large).contains(i) && results.medians(large, i).isEmpty())
+        .map(Implementation::id).toList();
+    String memory = worst < 0 ? "not measured"
+        : String.format("worst %.2f GiB", worst / GIB) + (failed.isEmpty() ? "" : "; failed: " + String.join(", ", failed));
+    target(page, "scale 100: peak memory of every lakehouse run under 2 GiB",
+        worst < 0 ? Optional.empty() : Optional.of(allLakehouseRan && worst < 2 * GIB), Optional.of(memory));
+
+    Optional<Results.Medians> direct = results.medians(1, "direct");
+    Optional<Results.Medians> duckDbSmall = results.medians(1, "duckdb");
+    target(page, "scale 1: lakehouse on the DirectRunner within 3x of DuckDB",
+        both(direct, duckDbSmall).map(r -> r <= 3.0), both(direct, duckDbSmall).map(r -> String.format("%.2fx", r)));
+    page.append("\n");
+  }
+
+  private static Optional<Double> both(Optional<Results.Medians> of, Optional<Results.Medians> against) {
+    if (of.isEmpty() || against.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(of.get().wallMillis() / (double) against.get().wallMillis());
+  }
+
+  private static void target(StringBuilder page, String target, Optional<Boolean> met, Optional<String> measured) {
+    page.append("| ").append(target).append(" | ").append(measured.orElse("not measured")).append(" | ")
+        .append(met.map(m -> m ? "yes" : "no").orElse("-")).append(" |\n");
+  }
+
+  private static String ratio(Results.Medians of, Optional<Results.Medians> against) {
+    return against.map(a -> String.format("%.2fx", of.wallMillis() / (double) a.wallMillis())).orElse("-");
+  }
+}
