@@ -151,9 +151,17 @@ public final class StediCommand {
    *       10,000 elements again, and Flink's batch GroupByKey allows one pass unless told otherwise.
    *       A group is then held in memory, as on Spark; the transforms bound its size ({@code
    *       --elementsPerBucket}).
+   *   <li>On the SparkRunner, PCollections that several steps read are cached in memory and on
+   *       disk ({@code --storageLevel=MEMORY_AND_DISK}) rather than in memory only: a cached
+   *       partition that Spark evicts under memory pressure is then read back from disk instead of
+   *       being computed again. A recomputation counts its elements twice in the run's counters
+   *       (Spark reports attempted values), so the run would not reconcile and would publish
+   *       nothing.
    * </ul>
+   *
+   * <p>The Glue and spark-submit entry points apply the same defaults.
    */
-  static String[] withProductionDefaults(String[] args) {
+  public static String[] withProductionDefaults(String[] args) {
     String runner;
     try {
       runner = LakeRun.parseOptions(args).getRunner().getSimpleName();
@@ -164,6 +172,7 @@ public final class StediCommand {
         switch (runner) {
           case "DirectRunner" -> List.of("enforceImmutability=false", "enforceEncodability=false");
           case "FlinkRunner" -> List.of("reIterableGroupByKeyResult=true");
+          case "SparkRunner" -> List.of("storageLevel=MEMORY_AND_DISK");
           default -> List.of();
         };
     List<String> all = new ArrayList<>(List.of(args));

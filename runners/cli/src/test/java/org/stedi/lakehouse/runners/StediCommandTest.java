@@ -499,7 +499,8 @@ class StediCommandTest {
   }
 
   @Test
-  void productionDefaultsAddNothingForAnotherRunner() {
+  void productionDefaultsLeaveTheArgumentsOfARunnerThatIsNotOnTheClasspath() {
+    // This module has no Spark: the run itself reports the unknown runner.
     assertArrayEquals(
         new String[] {"--runner=SparkRunner", "--lake=x"},
         StediCommand.withProductionDefaults(new String[] {"--runner=SparkRunner", "--lake=x"}));

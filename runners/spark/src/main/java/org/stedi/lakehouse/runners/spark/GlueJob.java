@@ -49,7 +49,10 @@ public final class GlueJob {
     List<String> args = new ArrayList<>(arguments.pipelineArgs());
     args.add("--usesProvidedSparkContext=true");
     boolean runnerGiven = args.stream().anyMatch(arg -> arg.startsWith("--runner="));
-    LakeOptions options = LakeRun.parseOptions(args.toArray(String[]::new));
+    if (!runnerGiven) {
+      args.add("--runner=SparkRunner");
+    }
+    LakeOptions options = LakeRun.parseOptions(StediCommand.withProductionDefaults(args.toArray(String[]::new)));
     if (runnerGiven && options.getRunner() != SparkRunner.class) {
       throw new IllegalArgumentException(
           "a Glue job runs on Glue's Spark, but the job parameters ask for --runner="

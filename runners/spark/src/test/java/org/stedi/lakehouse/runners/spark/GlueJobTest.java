@@ -17,6 +17,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.stedi.lakehouse.pipelines.LakeOptions;
+import org.stedi.lakehouse.runners.StediCommand;
 import org.stedi.lakehouse.runners.testing.RunnerParity;
 
 /**
@@ -92,6 +93,25 @@ class GlueJobTest {
     assertEquals("/data/lake", options.getLake());
     assertEquals(4, options.getFilesPerPartition());
     assertEquals("lakehouse", GlueArguments.parse("--JOB_NAME", "x").pipeline());
+  }
+
+  @Test
+  void cachesInMemoryAndOnDiskUnlessTheJobParametersSayOtherwise() {
+    assertEquals(
+        "MEMORY_AND_DISK",
+        GlueJob.options(GlueArguments.parse("--JOB_NAME", "x", "--lake", "/data/lake")).as(SparkContextOptions.class).getStorageLevel());
+    assertEquals(
+        "MEMORY_ONLY",
+        GlueJob.options(GlueArguments.parse("--JOB_NAME", "x", "--lake", "/data/lake", "--storageLevel", "MEMORY_ONLY"))
+            .as(SparkContextOptions.class)
+            .getStorageLevel());
+  }
+
+  @Test
+  void theCommandLineCachesInMemoryAndOnDiskOnTheSparkRunner() {
+    assertEquals(
+        List.of("--runner=SparkRunner", "--lake=x", "--storageLevel=MEMORY_AND_DISK"),
+        List.of(StediCommand.withProductionDefaults(new String[] {"--runner=SparkRunner", "--lake=x"})));
   }
 
   @Test
