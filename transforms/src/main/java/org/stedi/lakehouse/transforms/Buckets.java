@@ -7,10 +7,13 @@ import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.Sum;
 import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.transforms.join.RawUnionValue;
+import org.apache.beam.sdk.transforms.join.UnionCoder;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.values.KV;
@@ -93,6 +96,48 @@ final class Buckets {
     return input
         .apply(name, ParDo.of(new AssignFn<>(keyHash, buckets)).withSideInputs(buckets))
         .setCoder(KvCoder.of(VarIntCoder.of(), coder));
+  }
+
+  /**
+   * Groups two bucketed collections by bucket into one iterable per bucket, each element tagged
+   * {@link #FIRST} or {@link #SECOND} by the collection it came from.
+   *
+   * <p>Unlike {@code CoGroupByKey}, whose {@code CoGbkResult} reads a group a second time once it
+   * holds more than 10,000 elements (which Flink's batch GroupByKey refuses by default), the
+   * result is meant to be read once: a consumer keeps what it needs of one side and then uses it.
+   */
+  static <A, B> PCollection<KV<Integer, Iterable<RawUnionValue>>> coGroup(
+      String name, PCollection<KV<Integer, A>> first, PCollection<KV<Integer, B>> second) {
+    UnionCoder union = UnionCoder.of(List.of(valueCoder(first), valueCoder(second)));
+    KvCoder<Integer, RawUnionValue> tagged = KvCoder.of(VarIntCoder.of(), union);
+    return PCollectionList.of(first.apply(name + "/TagFirst", ParDo.of(new TagFn<A>(FIRST))).setCoder(tagged))
+        .and(second.apply(name + "/TagSecond", ParDo.of(new TagFn<B>(SECOND))).setCoder(tagged))
+        .apply(name + "/Flatten", Flatten.pCollections())
+        .apply(name + "/GroupByBucket", GroupByKey.create());
+  }
+
+  /** The tag of {@link #coGroup}'s elements from its first collection. */
+  static final int FIRST = 0;
+
+  /** The tag of {@link #coGroup}'s elements from its second collection. */
+  static final int SECOND = 1;
+
+  @SuppressWarnings("unchecked")
+  private static <T> Coder<T> valueCoder(PCollection<KV<Integer, T>> bucketed) {
+    return ((KvCoder<Integer, T>) bucketed.getCoder()).getValueCoder();
+  }
+
+  private static final class TagFn<T> extends DoFn<KV<Integer, T>, KV<Integer, RawUnionValue>> {
+    private final int tag;
+
+    TagFn(int tag) {
+      this.tag = tag;
+    }
+
+    @ProcessElement
+    public void processElement(@Element KV<Integer, T> element, OutputReceiver<KV<Integer, RawUnionValue>> out) {
+      out.output(KV.of(element.getKey(), new RawUnionValue(tag, element.getValue())));
+    }
   }
 
   /** The bucket of a key hash among {@code buckets}: the hash is mixed first, so that similar keys spread. */

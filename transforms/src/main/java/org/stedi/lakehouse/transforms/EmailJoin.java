@@ -2,6 +2,7 @@ package org.stedi.lakehouse.transforms;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -16,13 +17,10 @@ import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.join.CoGbkResult;
-import org.apache.beam.sdk.transforms.join.CoGroupByKey;
-import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
+import org.apache.beam.sdk.transforms.join.RawUnionValue;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
-import org.apache.beam.sdk.values.TupleTag;
 import org.stedi.lakehouse.model.AccelerometerReading;
 import org.stedi.lakehouse.model.Customer;
 
@@ -181,10 +179,8 @@ public final class EmailJoin {
    * hundred thousand elements each). Nothing is broadcast, so the number of customers is not
    * bounded by a worker's memory.
    *
-   * <p><b>On Flink:</b> a bucket's co-group can exceed the 10,000 elements that Beam's
-   * {@code CoGbkResult} buffers, and then reads the group a second time, which Flink's batch
-   * GroupByKey refuses by default: run with {@code --reIterableGroupByKeyResult=true} (the {@code
-   * stedi} command sets it for the FlinkRunner).
+   * <p>Each bucket is read once (no {@code CoGroupByKey}, whose result reads a large group twice),
+   * so it runs on Flink's batch GroupByKey as it is.
    *
    * <p><b>Counters</b> (namespace {@code EmailJoin}): {@code customers} (input),
    * {@code customersWithReadings}, {@code customersWithoutReadings}.
@@ -199,8 +195,6 @@ public final class EmailJoin {
 
     @Override
     public PCollection<Customer> expand(PCollection<Customer> customers) {
-      TupleTag<Customer> customerTag = new TupleTag<>("customers");
-      TupleTag<Set<String>> usersTag = new TupleTag<>("readingUsers");
       PCollection<String> users =
           readings.apply("NormalizeReadingUsers", ParDo.of(new NormalizedUserFn())).setCoder(StringUtf8Coder.of());
       PCollection<Customer> counted =
@@ -212,10 +206,8 @@ public final class EmailJoin {
       PCollection<KV<Integer, Customer>> customersByBucket =
           Buckets.assign(
               "BucketCustomers", counted, c -> c.normalizedEmail().hashCode(), buckets, Customer.Coder.of());
-      return KeyedPCollectionTuple.of(customerTag, customersByBucket)
-          .and(usersTag, usersByBucket)
-          .apply("GroupCustomersWithReadingUsers", CoGroupByKey.create())
-          .apply("KeepCustomersWithReadings", ParDo.of(new KeepWithReadingsFn(customerTag, usersTag)))
+      return Buckets.coGroup("GroupCustomersWithReadingUsers", customersByBucket, usersByBucket)
+          .apply("KeepCustomersWithReadings", ParDo.of(new KeepWithReadingsFn()))
           .setCoder(Customer.Coder.of());
     }
   }
@@ -282,22 +274,24 @@ public final class EmailJoin {
     }
   }
 
-  private static final class KeepWithReadingsFn extends DoFn<KV<Integer, CoGbkResult>, Customer> {
-    private final TupleTag<Customer> customerTag;
-    private final TupleTag<Set<String>> usersTag;
+  private static final class KeepWithReadingsFn extends DoFn<KV<Integer, Iterable<RawUnionValue>>, Customer> {
     private final Counter withReadings = Metrics.counter(EmailJoin.class, "customersWithReadings");
     private final Counter withoutReadings = Metrics.counter(EmailJoin.class, "customersWithoutReadings");
 
-    KeepWithReadingsFn(TupleTag<Customer> customerTag, TupleTag<Set<String>> usersTag) {
-      this.customerTag = customerTag;
-      this.usersTag = usersTag;
-    }
-
     @ProcessElement
-    public void processElement(@Element KV<Integer, CoGbkResult> bucket, OutputReceiver<Customer> out) {
+    @SuppressWarnings("unchecked")
+    public void processElement(@Element KV<Integer, Iterable<RawUnionValue>> bucket, OutputReceiver<Customer> out) {
+      // One pass over the bucket: collect the users, keep the customers aside.
       Set<String> users = new HashSet<>();
-      bucket.getValue().getAll(usersTag).forEach(users::addAll);
-      for (Customer customer : bucket.getValue().getAll(customerTag)) {
+      List<Customer> customers = new ArrayList<>();
+      for (RawUnionValue element : bucket.getValue()) {
+        if (element.getUnionTag() == Buckets.FIRST) {
+          customers.add((Customer) element.getValue());
+        } else {
+          users.addAll((Set<String>) element.getValue());
+        }
+      }
+      for (Customer customer : customers) {
         if (users.contains(customer.normalizedEmail())) {
           withReadings.inc();
           out.output(customer);

@@ -15,13 +15,10 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.View;
-import org.apache.beam.sdk.transforms.join.CoGbkResult;
-import org.apache.beam.sdk.transforms.join.CoGroupByKey;
-import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
+import org.apache.beam.sdk.transforms.join.RawUnionValue;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
-import org.apache.beam.sdk.values.TupleTag;
 import org.stedi.lakehouse.model.AccelerometerReading;
 import org.stedi.lakehouse.model.Customer;
 import org.stedi.lakehouse.model.MachineLearningRow;
@@ -56,10 +53,8 @@ import org.stedi.lakehouse.model.StepTrainerReading;
  * readings probed against the index. A key holds only the readings of one millisecond, so no key is
  * hot however many readings a user or a device has.
  *
- * <p><b>On Flink:</b> a bucket's co-group can exceed the 10,000 elements that Beam's
- * {@code CoGbkResult} buffers, and then reads the group a second time, which Flink's batch
- * GroupByKey refuses by default: run with {@code --reIterableGroupByKeyResult=true} (the {@code
- * stedi} command sets it for the FlinkRunner).
+ * <p>Each bucket is read once (no {@code CoGroupByKey}, whose result reads a large group twice),
+ * so it runs on Flink's batch GroupByKey as it is.
  *
  * <p><b>Counters</b> (namespace {@code TimestampJoin}): {@code stepReadings},
  * {@code accelerometerReadings}, {@code accelerometerReadingsOfUnknownUsers}, {@code pairs},
@@ -120,21 +115,16 @@ public final class TimestampJoin
 
     PCollectionView<Integer> buckets =
         Buckets.countFor("PairingBuckets", List.of(accelerometerByKey, stepsByKey));
-    TupleTag<KV<KV<String, Long>, StepTrainerReading>> stepTag = new TupleTag<>("stepReadings");
-    TupleTag<KV<KV<String, Long>, AccelerometerReading>> accelerometerTag = new TupleTag<>("accelerometerReadings");
-    return KeyedPCollectionTuple.of(
-            stepTag,
-            Buckets.assign("BucketStepReadings", stepsByKey, TimestampJoin::keyHash, buckets, stepsByKey.getCoder()))
-        .and(
-            accelerometerTag,
+    return Buckets.coGroup(
+            "GroupReadingsByDeviceAndTime",
+            Buckets.assign("BucketStepReadings", stepsByKey, TimestampJoin::keyHash, buckets, stepsByKey.getCoder()),
             Buckets.assign(
                 "BucketAccelerometerReadings",
                 accelerometerByKey,
                 TimestampJoin::keyHash,
                 buckets,
                 accelerometerByKey.getCoder()))
-        .apply("GroupReadingsByDeviceAndTime", CoGroupByKey.create())
-        .apply("PairReadings", ParDo.of(new PairFn(stepTag, accelerometerTag)))
+        .apply("PairReadings", ParDo.of(new PairFn()))
         .setCoder(MachineLearningRow.Coder.of());
   }
 
@@ -220,31 +210,31 @@ public final class TimestampJoin
     }
   }
 
-  private static final class PairFn extends DoFn<KV<Integer, CoGbkResult>, MachineLearningRow> {
-    private final TupleTag<KV<KV<String, Long>, StepTrainerReading>> stepTag;
-    private final TupleTag<KV<KV<String, Long>, AccelerometerReading>> accelerometerTag;
+  private static final class PairFn extends DoFn<KV<Integer, Iterable<RawUnionValue>>, MachineLearningRow> {
     private final Counter pairs = Metrics.counter(TimestampJoin.class, "pairs");
     private final Counter stepPaired = Metrics.counter(TimestampJoin.class, "stepReadingsPaired");
     private final Counter stepUnpaired = Metrics.counter(TimestampJoin.class, "stepReadingsUnpaired");
     private final Counter accelerometerUnpaired =
         Metrics.counter(TimestampJoin.class, "accelerometerReadingsUnpaired");
 
-    PairFn(
-        TupleTag<KV<KV<String, Long>, StepTrainerReading>> stepTag,
-        TupleTag<KV<KV<String, Long>, AccelerometerReading>> accelerometerTag) {
-      this.stepTag = stepTag;
-      this.accelerometerTag = accelerometerTag;
-    }
-
     @ProcessElement
-    public void processElement(@Element KV<Integer, CoGbkResult> bucket, OutputReceiver<MachineLearningRow> out) {
+    @SuppressWarnings("unchecked")
+    public void processElement(
+        @Element KV<Integer, Iterable<RawUnionValue>> bucket, OutputReceiver<MachineLearningRow> out) {
+      // One pass over the bucket: index the step readings, keep the accelerometer readings aside.
       Map<KV<String, Long>, StepGroup> steps = new HashMap<>();
-      for (KV<KV<String, Long>, StepTrainerReading> step : bucket.getValue().getAll(stepTag)) {
-        steps.computeIfAbsent(step.getKey(), key -> new StepGroup()).readings.add(step.getValue());
+      List<KV<KV<String, Long>, AccelerometerReading>> readings = new ArrayList<>();
+      for (RawUnionValue element : bucket.getValue()) {
+        if (element.getUnionTag() == Buckets.FIRST) {
+          KV<KV<String, Long>, StepTrainerReading> step = (KV<KV<String, Long>, StepTrainerReading>) element.getValue();
+          steps.computeIfAbsent(step.getKey(), key -> new StepGroup()).readings.add(step.getValue());
+        } else {
+          readings.add((KV<KV<String, Long>, AccelerometerReading>) element.getValue());
+        }
       }
       long pairCount = 0;
       long unpairedReadings = 0;
-      for (KV<KV<String, Long>, AccelerometerReading> reading : bucket.getValue().getAll(accelerometerTag)) {
+      for (KV<KV<String, Long>, AccelerometerReading> reading : readings) {
         StepGroup group = steps.get(reading.getKey());
         if (group == null) {
           unpairedReadings++;

@@ -146,11 +146,6 @@ public final class StediCommand {
    *   <li>On the DirectRunner, a command-line run is a production run: the runner's per-element
    *       checks of immutability and encodability (which double its run time) are off unless asked
    *       for. Tests that run pipelines directly keep them on.
-   *   <li>On the FlinkRunner, group-by-key results can be iterated more than once: the transforms'
-   *       joins read each group through a {@code CoGbkResult}, which iterates a group of more than
-   *       10,000 elements again, and Flink's batch GroupByKey allows one pass unless told otherwise.
-   *       A group is then held in memory, as on Spark; the transforms bound its size ({@code
-   *       --elementsPerBucket}).
    *   <li>On the SparkRunner, PCollections that several steps read are cached in memory and on
    *       disk ({@code --storageLevel=MEMORY_AND_DISK}) rather than in memory only: a cached
    *       partition that Spark evicts under memory pressure is then read back from disk instead of
@@ -171,7 +166,6 @@ public final class StediCommand {
     List<String> defaults =
         switch (runner) {
           case "DirectRunner" -> List.of("enforceImmutability=false", "enforceEncodability=false");
-          case "FlinkRunner" -> List.of("reIterableGroupByKeyResult=true");
           case "SparkRunner" -> List.of("storageLevel=MEMORY_AND_DISK");
           default -> List.of();
         };
