@@ -69,8 +69,10 @@ public final class Benchmark {
       }
       classpaths.put(key, classpath);
     }
+    String loadBefore = Machine.loadAverage();
     Results results = new Benchmark(settings, classpaths).run();
-    String page = new ResultsPage(settings, Machine.describe(), results).markdown();
+    String machine = Machine.describe() + "; load average (1, 5, 15 min) " + loadBefore + " at the start, " + Machine.loadAverage() + " at the end";
+    String page = new ResultsPage(settings, machine, results).markdown();
     System.out.println();
     System.out.println(page);
     ResultsPage.write(settings.out(), page);
@@ -79,7 +81,9 @@ public final class Benchmark {
 
   private Results run() throws Exception {
     Results results = new Results();
-    for (double scale : settings.scales()) {
+    for (int index = 0; index < settings.scales().size(); index++) {
+      double scale = settings.scales().get(index);
+      int runs = settings.runsAt(index);
       Path lake = settings.work().resolve("lake-scale-" + Results.scaleName(scale) + "-seed-" + settings.seed());
       ExpectedCounts expected = lake(lake, scale);
       Map<String, Long> expectedRows = expectedRows(expected);
@@ -87,10 +91,10 @@ public final class Benchmark {
           scale,
           expected.customerLanding().lines() + expected.accelerometerLanding().lines() + expected.stepTrainerLanding().lines());
       for (Implementation implementation : settings.implementations()) {
-        for (int run = 1; run <= settings.runs(); run++) {
+        for (int run = 1; run <= runs; run++) {
           Path out = settings.work().resolve("out-" + implementation.id());
           Path log = settings.work().resolve("logs").resolve(Results.scaleName(scale) + "-" + implementation.id() + "-" + run + ".log");
-          System.out.printf("bench: scale %s, %s, run %d of %d ... ", Results.scaleName(scale), implementation.label(), run, settings.runs());
+          System.out.printf("bench: scale %s, %s, run %d of %d ... ", Results.scaleName(scale), implementation.label(), run, runs);
           Run measured = launch(implementation, lake, out, log);
           if (measured.failure() == null) {
             Map<String, Long> rows = countRows(implementation.tables(lake, out));

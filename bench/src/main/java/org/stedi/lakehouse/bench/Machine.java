@@ -9,24 +9,27 @@ import java.util.List;
 final class Machine {
   private Machine() {}
 
-  /** CPU model and count, memory, OS, Java, and the load average when the benchmark started. */
+  /** CPU model and count, memory, OS and Java. */
   static String describe() {
     String cpu = firstValue(Path.of("/proc/cpuinfo"), "model name").orElse("unknown CPU");
     String memory =
         firstValue(Path.of("/proc/meminfo"), "MemTotal")
             .map(v -> String.format("%.1f GiB", Long.parseLong(v.replaceAll("[^0-9]", "")) / 1024.0 / 1024.0))
             .orElse("unknown");
-    String load = read(Path.of("/proc/loadavg")).map(l -> String.join(" ", List.of(l.trim().split(" ")).subList(0, 3))).orElse("unknown");
     return String.format(
-        "%d cores (%s), %s memory, %s %s, Java %s (%s); load average at the start: %s",
+        "%d cores (%s), %s memory, %s %s, Java %s (%s)",
         Runtime.getRuntime().availableProcessors(),
         cpu,
         memory,
         System.getProperty("os.name"),
         System.getProperty("os.version"),
         System.getProperty("java.version"),
-        System.getProperty("java.vm.name"),
-        load);
+        System.getProperty("java.vm.name"));
+  }
+
+  /** The 1, 5 and 15 minute load averages now: how busy the machine was besides the benchmark. */
+  static String loadAverage() {
+    return read(Path.of("/proc/loadavg")).map(l -> String.join(" ", List.of(l.trim().split(" ")).subList(0, 3))).orElse("unknown");
   }
 
   /** The module opens Spark needs on Java 17 (harmless for the others); the same for every run. */

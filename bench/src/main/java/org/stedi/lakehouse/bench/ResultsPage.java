@@ -52,7 +52,7 @@ final class ResultsPage {
         .append(settings.jvmOptions().isEmpty() ? "" : ", options `" + String.join(" ", settings.jvmOptions()) + "`")
         .append("); wall time from JVM start to exit, CPU time user + system over all threads, ")
         .append("peak memory the process's resident high-water mark (VmHWM: heap, off-heap and native alike). ")
-        .append("Figures are medians of ").append(settings.runs()).append(" run(s).\n");
+        .append("Figures are medians of the runs counted in the table.\n");
     page.append("- Before anything is printed, every run's five tables are counted from their Parquet files and ")
         .append("checked against the generator's expected counts, so all implementations produced the same rows.\n\n");
 

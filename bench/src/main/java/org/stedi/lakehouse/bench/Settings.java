@@ -9,7 +9,7 @@ import java.util.List;
 /** The benchmark's command-line settings. */
 record Settings(
     List<Double> scales,
-    int runs,
+    List<Integer> runs,
     long seed,
     Path work,
     Path out,
@@ -21,12 +21,12 @@ record Settings(
 
   static final String USAGE =
       """
-      usage: bench/run [--scales=1,10,100] [--runs=3] [--only=direct,spark,flink,sparksql,duckdb]
+      usage: bench/run [--scales=1,10,100] [--runs=3 | --runs=3,3,1] [--only=direct,spark,flink,sparksql,duckdb]
                        [--seed=1] [--work=bench/target/work] [--out=docs/benchmarks.md]
                        [--timeout-minutes=60] [--jvm-options="-Xmx2g ..."]
 
         --scales           lake sizes (scale 1 is about 0.11M input lines; it grows linearly)
-        --runs             runs per implementation and scale; the page shows medians
+        --runs             runs per implementation and scale, one number or one per scale; the page shows medians
         --only             which implementations to run (default: all five)
         --seed             the generator's seed; a lake is generated once per scale and seed, and reused
         --work             where lakes, outputs and each run's log go
@@ -35,10 +35,15 @@ record Settings(
         --jvm-options      extra JVM options for every run (the same for all implementations)
       """;
 
+  /** The runs per implementation at the scale with this index. */
+  int runsAt(int scaleIndex) {
+    return runs.size() == 1 ? runs.get(0) : runs.get(scaleIndex);
+  }
+
   static Settings parse(String[] args) {
     Path root = Path.of(System.getProperty("stedi.bench.root", ".")).toAbsolutePath().normalize();
     List<Double> scales = List.of(1.0, 10.0, 100.0);
-    int runs = 3;
+    List<Integer> runs = List.of(3);
     long seed = 1;
     Path work = root.resolve("bench/target/work");
     Path out = root.resolve("docs/benchmarks.md");
@@ -60,7 +65,7 @@ record Settings(
       try {
         switch (name) {
           case "scales" -> scales = Arrays.stream(value.split(",")).map(String::trim).map(Double::valueOf).toList();
-          case "runs" -> runs = Integer.parseInt(value);
+          case "runs" -> runs = Arrays.stream(value.split(",")).map(String::trim).map(Integer::valueOf).toList();
           case "seed" -> seed = Long.parseLong(value);
           case "work" -> work = Path.of(value).toAbsolutePath();
           case "out" -> out = Path.of(value).toAbsolutePath();
@@ -73,8 +78,11 @@ record Settings(
         throw new IllegalArgumentException("--" + name + " takes a number, got '" + value + "'");
       }
     }
-    if (runs < 1) {
+    if (runs.stream().anyMatch(r -> r < 1)) {
       throw new IllegalArgumentException("--runs must be at least 1");
+    }
+    if (runs.size() != 1 && runs.size() != scales.size()) {
+      throw new IllegalArgumentException("--runs takes one number, or one per scale (" + scales.size() + ")");
     }
     for (double scale : scales) {
       if (!(scale > 0)) {

@@ -61,11 +61,15 @@ class BaselinesTest {
   void settingsRefuseWhatTheyCannotRun() {
     assertThrows(IllegalArgumentException.class, () -> Settings.parse(new String[] {"--only=hive"}));
     assertThrows(IllegalArgumentException.class, () -> Settings.parse(new String[] {"--runs=0"}));
+    assertThrows(IllegalArgumentException.class, () -> Settings.parse(new String[] {"--scales=1,10", "--runs=3,3,1"}));
     assertThrows(IllegalArgumentException.class, () -> Settings.parse(new String[] {"--scales=1,x"}));
     assertThrows(IllegalArgumentException.class, () -> Settings.parse(new String[] {"scales=1"}));
     Settings settings = Settings.parse(new String[] {"--scales=0.5,2", "--only=duckdb,direct", "--runs=2"});
     assertEquals(List.of(0.5, 2.0), settings.scales());
     assertEquals(List.of("duckdb", "direct"), settings.implementations().stream().map(Implementation::id).toList());
+    assertEquals(2, settings.runsAt(1));
+    Settings perScale = Settings.parse(new String[] {"--scales=1,10,100", "--runs=3,3,1"});
+    assertEquals(List.of(3, 3, 1), List.of(perScale.runsAt(0), perScale.runsAt(1), perScale.runsAt(2)));
   }
 
   @Test
