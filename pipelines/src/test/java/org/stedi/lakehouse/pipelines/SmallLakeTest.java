@@ -11,10 +11,15 @@ import static org.stedi.lakehouse.fixtures.Stedi.consenting;
 import static org.stedi.lakehouse.fixtures.Stedi.withoutConsentField;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.stedi.lakehouse.fixtures.AccelerometerLine;
+import org.stedi.lakehouse.fixtures.LakeInvariants;
 import org.stedi.lakehouse.fixtures.LandingFiles;
 import org.stedi.lakehouse.fixtures.StepTrainerLine;
 import org.stedi.lakehouse.model.LakeTable;
@@ -60,34 +65,73 @@ class SmallLakeTest {
     LandingFiles.write(
         lake.resolve("step_trainer/landing/s.json"),
         List.of(StepTrainerLine.of(EXERCISE_TIME, SERIAL_1, 218), StepTrainerLine.of(EXERCISE_TIME, SERIAL_2, 200)));
-    Lakehouse.run(LakeRun.parseOptions("--lake=" + lake));
-    try (DuckDb duck = new DuckDb()) {
-      assertEquals(2, duck.count(lake, LakeTable.CUSTOMERS_CURATED));
-      assertEquals(2, duck.count(lake, LakeTable.MACHINE_LEARNING_CURATED));
-    }
+    assertTrue(Lakehouse.run(LakeRun.parseOptions("--lake=" + lake)).report().reconciled());
+    String santosh = SANTOSH.toLowerCase(Locale.ROOT);
+    String sarah = SARAH.toLowerCase(Locale.ROOT);
+    assertEquals(List.of(santosh, sarah), personalKeysOfEveryTable(lake).get(LakeTable.CUSTOMER_TRUSTED));
+    assertEquals(List.of(santosh, sarah), personalKeysOfEveryTable(lake).get(LakeTable.ACCELEROMETER_TRUSTED));
+    assertEquals(List.of(santosh, sarah), personalKeysOfEveryTable(lake).get(LakeTable.CUSTOMERS_CURATED));
+    assertEquals(List.of(SERIAL_1, SERIAL_2), sortedCopy(personalKeysOfEveryTable(lake).get(LakeTable.STEP_TRAINER_TRUSTED)));
+    assertEquals(List.of(SERIAL_1, SERIAL_2), sortedCopy(personalKeysOfEveryTable(lake).get(LakeTable.MACHINE_LEARNING_CURATED)));
+    assertEquals(List.of(), LakeInvariants.check(lake));
 
-    // Santosh's newer record withdraws research consent.
+    // Santosh's newer record withdraws research consent; his email is written in another case, with spaces.
     LandingFiles.write(
         lake.resolve("customer/landing/update.json"),
-        List.of(consenting(SANTOSH, SERIAL_1).lastUpdateDate(2000L).withoutResearchConsent()));
-    Lakehouse.run(LakeRun.parseOptions("--lake=" + lake));
+        List.of(consenting("  " + SANTOSH.toUpperCase(Locale.ROOT) + " ", SERIAL_1).lastUpdateDate(2000L).withoutResearchConsent()));
+    // Until the next run, the tables still hold him: the invariants checked on the landing data see it.
+    List<String> stale = LakeInvariants.check(lake);
+    assertTrue(stale.stream().anyMatch(v -> v.contains("customer_trusted rows that are not the current")), stale.toString());
+    assertTrue(stale.stream().anyMatch(v -> v.contains("accelerometer_trusted users")), stale.toString());
+    assertTrue(stale.stream().anyMatch(v -> v.contains("customers_curated emails")), stale.toString());
 
+    LakeRun.Result second = Lakehouse.run(LakeRun.parseOptions("--lake=" + lake));
+
+    assertTrue(second.report().reconciled(), second.report().toText());
+    Map<LakeTable, List<String>> keys = personalKeysOfEveryTable(lake);
+    assertEquals(List.of(sarah), keys.get(LakeTable.CUSTOMER_TRUSTED), "customer_trusted emails");
+    assertEquals(List.of(sarah), keys.get(LakeTable.ACCELEROMETER_TRUSTED), "accelerometer_trusted users");
+    assertEquals(List.of(sarah), keys.get(LakeTable.CUSTOMERS_CURATED), "customers_curated emails");
+    assertEquals(List.of(SERIAL_2), keys.get(LakeTable.STEP_TRAINER_TRUSTED), "step_trainer_trusted serial numbers");
+    assertEquals(List.of(SERIAL_2), keys.get(LakeTable.MACHINE_LEARNING_CURATED), "machine_learning_curated serials");
     try (DuckDb duck = new DuckDb()) {
-      for (LakeTable table : List.of(LakeTable.CUSTOMER_TRUSTED, LakeTable.CUSTOMERS_CURATED)) {
-        assertEquals(
-            List.of(List.of(SARAH.toLowerCase())),
-            duck.rows("SELECT lower(email) FROM " + duck.source(lake, table)),
-            table.tableName());
-      }
-      assertEquals(
-          List.of(List.of(SARAH.toLowerCase())),
-          duck.rows("SELECT DISTINCT lower(\"user\") FROM " + duck.source(lake, LakeTable.ACCELEROMETER_TRUSTED)));
-      assertEquals(
-          List.of(List.of(SERIAL_2)),
-          duck.rows("SELECT DISTINCT serialNumber FROM " + duck.source(lake, LakeTable.STEP_TRAINER_TRUSTED)));
       assertEquals(
           List.of(List.of(SERIAL_2, "4.0")),
           duck.rows("SELECT serialNumber, CAST(x AS VARCHAR) FROM " + duck.source(lake, LakeTable.MACHINE_LEARNING_CURATED)));
     }
+    assertEquals(List.of(), LakeInvariants.check(lake));
+  }
+
+  /**
+   * Per table, the distinct emails (trimmed, lower case) or, for the step trainer tables, the
+   * distinct serial numbers it holds, sorted.
+   */
+  private static Map<LakeTable, List<String>> personalKeysOfEveryTable(Path lake) throws Exception {
+    Map<LakeTable, String> columns = new LinkedHashMap<>();
+    columns.put(LakeTable.CUSTOMER_TRUSTED, "lower(trim(email))");
+    columns.put(LakeTable.ACCELEROMETER_TRUSTED, "lower(trim(\"user\"))");
+    columns.put(LakeTable.CUSTOMERS_CURATED, "lower(trim(email))");
+    columns.put(LakeTable.STEP_TRAINER_TRUSTED, "serialNumber");
+    columns.put(LakeTable.MACHINE_LEARNING_CURATED, "serialNumber");
+    Map<LakeTable, List<String>> keys = new LinkedHashMap<>();
+    try (DuckDb duck = new DuckDb()) {
+      for (Map.Entry<LakeTable, String> column : columns.entrySet()) {
+        String source = duck.source(lake, column.getKey());
+        List<String> values = new ArrayList<>();
+        if (source != null) {
+          for (List<String> row : duck.rows("SELECT DISTINCT " + column.getValue() + " FROM " + source + " ORDER BY 1")) {
+            values.add(row.get(0));
+          }
+        }
+        keys.put(column.getKey(), values);
+      }
+    }
+    return keys;
+  }
+
+  private static List<String> sortedCopy(List<String> values) {
+    List<String> copy = new ArrayList<>(values);
+    copy.sort(null);
+    return copy;
   }
 }

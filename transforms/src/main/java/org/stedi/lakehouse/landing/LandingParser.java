@@ -23,7 +23,9 @@ import org.stedi.lakehouse.model.StepTrainerReading;
  * {@code distanceFromObject}: integers in the 64-bit range; {@code x}, {@code y}, {@code z}: any
  * finite number; {@code email}, {@code user}, {@code serialNumber}: non-blank strings); free-text
  * fields take any value as its text; unknown fields are ignored; a known field given twice in one
- * object is rejected (its value would be ambiguous).
+ * object is rejected (its value would be ambiguous). The line must be well-formed UTF-8: a line
+ * that Jackson would read as UTF-16 or UTF-32, or that holds an ill-formed UTF-8 sequence (even in
+ * an ignored field), is rejected.
  *
  * <p>Parsing streams over the line's bytes with one shared {@link JsonFactory}: no tree, no
  * per-line mapper, and no exception on a good line.
@@ -63,6 +65,22 @@ public abstract class LandingParser<T> implements Serializable {
 
   /** Parses the UTF-8 line in {@code bytes[offset, offset + length)}. */
   public final T parse(byte[] bytes, int offset, int length) throws RejectedLineException {
+    if (Utf8.looksLikeUtf16Or32(bytes, offset, length)) {
+      throw new RejectedLineException(
+          "not UTF-8: the line starts with " + Utf8.hexAt(bytes, offset, length, 0)
+              + " (a NUL byte or a UTF-16 byte-order mark: UTF-16 or UTF-32 text, or binary data)");
+    }
+    T record = parseJson(bytes, offset, length);
+    int malformed = Utf8.firstMalformed(bytes, offset, length);
+    if (malformed >= 0) {
+      throw new RejectedLineException(
+          "not UTF-8: ill-formed byte sequence at byte " + malformed + " of the line ("
+              + Utf8.hexAt(bytes, offset, length, malformed) + ")");
+    }
+    return record;
+  }
+
+  private T parseJson(byte[] bytes, int offset, int length) throws RejectedLineException {
     try (JsonParser parser = JSON.createParser(bytes, offset, length)) {
       JsonToken first = parser.nextToken();
       if (first != JsonToken.START_OBJECT) {

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
-import java.util.zip.GZIPInputStream;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.io.Compression;
 import org.apache.beam.sdk.io.FileIO;
@@ -43,9 +42,9 @@ import org.stedi.lakehouse.model.StepTrainerReading;
  *   <li>any other line becomes a {@link QuarantinedLine} with its file, 1-based line number, raw
  *       text (decoded as UTF-8, invalid bytes replaced) and the parser's reason;
  *   <li>a line longer than {@link #withMaxLineBytes} is quarantined with its head as raw text;
- *   <li>a damaged gzip stream (truncated, corrupt, or not gzip at all) keeps the lines read before
- *       the damage and adds one quarantine entry for the unreadable rest of the file (line number =
- *       the first line not read).
+ *   <li>a damaged gzip stream (truncated, corrupt, not gzip at all, or followed by bytes that are
+ *       not another gzip member) keeps the lines read before the damage and adds one quarantine
+ *       entry for the unreadable rest of the file (line number = the first line not read).
  * </ul>
  *
  * An I/O error of the file system itself (a network error while reading S3, say) is not bad input:
@@ -165,7 +164,7 @@ public final class ReadLanding<T> extends PTransform<PBegin, LandingRecords<T>> 
       boolean gzip = name.endsWith(".gz");
       InputStream opened = Channels.newInputStream(file.open());
       try (InputStream stored = new StorageInputStream(opened);
-          InputStream in = gzip ? new GZIPInputStream(stored, 64 * 1024) : stored) {
+          InputStream in = gzip ? new GzipMembersInputStream(stored) : stored) {
         new LineSplitter(maxLineBytes).split(in, router);
       } catch (StorageInputStream.StorageException e) {
         throw e.getCause();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
@@ -214,6 +215,103 @@ class LandingParserTest {
     assertStartsWith("malformed JSON in field 'user': ", reason);
     assertContains("Invalid UTF-8", reason);
     assertContains("0xff", reason);
+  }
+
+  /** The UTF-8 bytes of {@code head}, then {@code raw}, then the UTF-8 bytes of {@code tail}. */
+  private static byte[] bytes(String head, byte[] raw, String tail) {
+    byte[] h = head.getBytes(StandardCharsets.UTF_8);
+    byte[] t = tail.getBytes(StandardCharsets.UTF_8);
+    byte[] all = new byte[h.length + raw.length + t.length];
+    System.arraycopy(h, 0, all, 0, h.length);
+    System.arraycopy(raw, 0, all, h.length, raw.length);
+    System.arraycopy(t, 0, all, h.length + raw.length, t.length);
+    return all;
+  }
+
+  private static String rejection(LandingParser<?> parser, byte[] line) {
+    return assertThrows(RejectedLineException.class, () -> parser.parse(line, 0, line.length)).reason();
+  }
+
+  @Test
+  void quarantinesOverlongUtf8FormThatJacksonWouldDecode() {
+    // C0 AF is an overlong form of '/': not UTF-8, though a lenient decoder reads "a/b".
+    byte[] line = bytes("{\"email\":\"a", new byte[] {(byte) 0xC0, (byte) 0xAF}, "b\",\"serialNumber\":\"s\"}");
+    assertEquals("not UTF-8: ill-formed byte sequence at byte 11 of the line (C0 AF 62 22)", rejection(CUSTOMERS, line));
+  }
+
+  @Test
+  void quarantinesUtf8EncodedSurrogate() {
+    byte[] line =
+        bytes(reading().json().replace("}", ",\"note\":\""), new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, "\"}");
+    assertStartsWith("not UTF-8: ill-formed byte sequence at byte ", rejection(ACCELEROMETER, line));
+  }
+
+  @Test
+  void quarantinesIllFormedUtf8InAFieldThatIsIgnored() {
+    byte[] line = bytes(stepTrainer().json().replace("}", ",\"note\":\""), new byte[] {(byte) 0xFF}, "\"}");
+    assertContains("UTF-8", rejection(STEP_TRAINER, line));
+  }
+
+  @Test
+  void quarantinesLinesInUtf16OrUtf32ThatJacksonWouldDecode() {
+    String json = customer().json();
+    for (String charset : List.of("UTF-16LE", "UTF-16BE", "UTF-16", "UTF-32BE", "UTF-32LE")) {
+      byte[] line = json.getBytes(java.nio.charset.Charset.forName(charset));
+      assertStartsWith("not UTF-8: the line starts with ", rejection(CUSTOMERS, line));
+    }
+    byte[] withMark = ("\uFEFF" + json).getBytes(StandardCharsets.UTF_16LE);
+    assertEquals(
+        "not UTF-8: the line starts with FF FE 7B 00 (a NUL byte or a UTF-16 byte-order mark: UTF-16 or UTF-32 text,"
+            + " or binary data)",
+        rejection(CUSTOMERS, withMark));
+  }
+
+  @Test
+  void keepsWellFormedMultiByteCharactersOfEveryLength() {
+    String name = "Zoë Ångström 渡辺 \uD83D\uDE00 €";
+    Customer parsed = parsed(CUSTOMERS, customer().name(name).set("email", "zoë@例え.jp"));
+    assertEquals(name, parsed.customerName());
+    assertEquals("zoë@例え.jp", parsed.email());
+  }
+
+  @Test
+  void quarantinesNestingDeeperThanTheParsersLimitWithTheLimitAsReason() {
+    String deep = "[".repeat(10_000) + "]".repeat(10_000);
+    String reason = rejection(ACCELEROMETER, reading().raw("extra", deep));
+    assertStartsWith("JSON beyond the parser's limits: ", reason);
+    assertContains("nesting depth", reason);
+    assertStartsWith("JSON beyond the parser's limits: ", rejection(CUSTOMERS, customer().raw("customerName", deep)));
+  }
+
+  @Test
+  void quarantinesNumberLongerThanTheParsersLimitEvenInAnIgnoredField() {
+    String digits = "9".repeat(5_000);
+    assertContains("Number length (5000)", rejection(STEP_TRAINER, stepTrainer().raw("distanceFromObject", digits)));
+    assertContains("Number length (5000)", rejection(STEP_TRAINER, stepTrainer().raw("extra", digits)));
+    assertContains("Number length", rejection(ACCELEROMETER, reading().raw("x", "1." + digits)));
+  }
+
+  @Test
+  void quarantinesStringLongerThanTheParsersLimitInAFieldItKeeps() {
+    String huge = "n".repeat(20_000_001);
+    assertContains("String length", rejection(CUSTOMERS, customer().name(huge)));
+  }
+
+  @Test
+  void keepsTenMegabyteFreeTextAndTenThousandUnknownFields() {
+    String big = "n".repeat(10 << 20);
+    assertEquals(big, parsed(CUSTOMERS, customer().name(big)).customerName());
+    AccelerometerLine wide = reading();
+    for (int i = 0; i < 10_000; i++) {
+      wide.set("field" + i, i);
+    }
+    assertEquals(new AccelerometerReading(EMAIL, TIME, 1.0, -1.0, -1.0), parsed(ACCELEROMETER, wide));
+  }
+
+  @Test
+  void quarantinesInfinityAndNegativeInfinity() {
+    assertContains("'Infinity'", rejection(ACCELEROMETER, reading().raw("y", "Infinity")));
+    assertContains("'-Infinity'", rejection(ACCELEROMETER, reading().raw("z", "-Infinity")));
   }
 
   // ---- missing, null and duplicate fields ------------------------------------------------------

@@ -259,6 +259,50 @@ class ReadLandingTest {
     pipeline.run().waitUntilFinish();
   }
 
+  /** The gzip bytes of the lines (each ending in a newline), as one gzip member. */
+  private static byte[] gzipMember(List<AccelerometerLine> lines) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(bytes)) {
+      for (AccelerometerLine line : lines) {
+        out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+      }
+    }
+    return bytes.toByteArray();
+  }
+
+  @Test
+  void quarantinesTextAppendedAfterTheGzipDataInsteadOfDroppingIt(TestPipeline pipeline) throws IOException {
+    // java.util.zip.GZIPInputStream ends the stream silently at bytes that do not start another member.
+    ByteArrayOutputStream file = new ByteArrayOutputStream();
+    file.write(gzipMember(List.of(readingLine(1), readingLine(2))));
+    file.write((readingLine(3) + "\n" + readingLine(4) + "\n").getBytes(StandardCharsets.UTF_8));
+    LandingFiles.writeBytes(dir.resolve("appended.json.gz"), file.toByteArray());
+
+    LandingRecords<AccelerometerReading> result = pipeline.apply(ReadLanding.accelerometer().from(files()));
+
+    PAssert.that(result.records()).containsInAnyOrder(reading(1), reading(2));
+    assertDamagedGzip(result.failures(), "appended.json.gz", 3);
+    pipeline.run().waitUntilFinish();
+  }
+
+  @Test
+  void readsEveryMemberOfAGzipFileAndQuarantinesADamagedLastMember(TestPipeline pipeline) throws IOException {
+    byte[] third = gzipMember(List.of(readingLine(4), readingLine(5)));
+    byte[] damagedThird = Arrays.copyOf(third, third.length);
+    damagedThird[1] = 0; // no longer the gzip magic number
+    ByteArrayOutputStream file = new ByteArrayOutputStream();
+    file.write(gzipMember(List.of(readingLine(1))));
+    file.write(gzipMember(List.of(readingLine(2), readingLine(3))));
+    file.write(damagedThird);
+    LandingFiles.writeBytes(dir.resolve("members.json.gz"), file.toByteArray());
+
+    LandingRecords<AccelerometerReading> result = pipeline.apply(ReadLanding.accelerometer().from(files()));
+
+    PAssert.that(result.records()).containsInAnyOrder(reading(1), reading(2), reading(3));
+    assertDamagedGzip(result.failures(), "members.json.gz", 4);
+    pipeline.run().waitUntilFinish();
+  }
+
   private static void assertDamagedGzip(PCollection<QuarantinedLine> failures, String fileName, long lineNumber) {
     PAssert.that(failures)
         .satisfies(

@@ -13,8 +13,8 @@ import org.stedi.lakehouse.runners.testing.RunnerParity;
 
 /**
  * The lake on Beam's FlinkRunner (Flink 1.19, embedded), against the DirectRunner on the same
- * generated landing data with every defect: the same rows in every table, the same quarantine and
- * the same run-report counts.
+ * generated landing data with every defect (of a random seed, printed): the same rows in every
+ * table, the same quarantine and the same run-report counts, and the privacy invariants.
  */
 class FlinkRunnerTest {
   private static final String FLINK = "--runner=FlinkRunner";
@@ -38,6 +38,7 @@ class FlinkRunnerTest {
     assertTrue(run.out().contains("(FlinkRunner, "), run.describe());
     RunnerParity.assertSameTables(direct, lake, "FlinkRunner");
     RunnerParity.assertSameCounts(direct, lake);
+    RunnerParity.assertPrivacyInvariants(lake, "FlinkRunner");
   }
 
   @Test
@@ -66,5 +67,6 @@ class FlinkRunnerTest {
       assertTrue(run.out().lines().skip(2).allMatch(line -> !line.endsWith(" NO")), run.describe());
     }
     RunnerParity.assertSameTables(direct, lake, "FlinkRunner, one pipeline at a time");
+    RunnerParity.assertPrivacyInvariants(lake, "FlinkRunner, one pipeline at a time");
   }
 }

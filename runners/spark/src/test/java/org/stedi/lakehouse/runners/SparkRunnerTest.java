@@ -14,8 +14,8 @@ import org.stedi.lakehouse.runners.testing.RunnerParity;
 
 /**
  * The lake on Beam's SparkRunner (Spark 3.5, {@code local[2]}), against the DirectRunner on the same
- * generated landing data with every defect: the same rows in every table, the same quarantine and
- * the same run-report counts.
+ * generated landing data with every defect (of a random seed, printed): the same rows in every
+ * table, the same quarantine and the same run-report counts, and the privacy invariants.
  */
 class SparkRunnerTest {
   private static final String[] SPARK = {"--runner=SparkRunner", "--sparkMaster=local[2]"};
@@ -38,6 +38,7 @@ class SparkRunnerTest {
     assertEquals("SparkRunner", spark.report().runner());
     RunnerParity.assertSameTables(direct, lake, "SparkRunner");
     RunnerParity.assertSameCounts(direct, spark.report());
+    RunnerParity.assertPrivacyInvariants(lake, "SparkRunner");
   }
 
   @Test
@@ -59,5 +60,6 @@ class SparkRunnerTest {
       assertTrue(run.out().lines().skip(2).allMatch(line -> !line.endsWith(" NO")), run.describe());
     }
     RunnerParity.assertSameTables(direct, lake, "SparkRunner, one pipeline at a time");
+    RunnerParity.assertPrivacyInvariants(lake, "SparkRunner, one pipeline at a time");
   }
 }

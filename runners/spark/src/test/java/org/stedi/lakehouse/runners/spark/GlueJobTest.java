@@ -55,6 +55,7 @@ class GlueJobTest {
           "no Spark job ran on Glue's SparkContext");
       RunnerParity.assertSameTables(direct, lake, "SparkRunner on Glue's SparkContext");
       RunnerParity.assertSameCounts(direct, lake);
+      RunnerParity.assertPrivacyInvariants(lake, "SparkRunner on Glue's SparkContext");
     } finally {
       glueContext.stop();
     }
