@@ -111,7 +111,7 @@ public final class LakeRun {
       job.graph().build(pipeline, io, options);
       io.writeAll();
       Instant started = Instant.now();
-      PipelineResult result = runToCompletion(job, pipeline);
+      PipelineResult result = runToCompletion(job, lake, pipeline);
       Duration duration = Duration.between(started, Instant.now());
       RunReport report =
           RunReport.of(job, runId, lake, options.getRunner().getSimpleName(), echo(options), started, duration, result.metrics());
@@ -119,15 +119,31 @@ public final class LakeRun {
         throw new LakeException(
             job.name() + " run " + runId + " did not reconcile, so nothing was published:\n" + report.toText());
       }
-      publisher.publish(job.outputPaths());
-      writeReport(lake, report);
+      try {
+        publisher.publish(job.outputPaths());
+      } catch (UncheckedIOException e) {
+        throw new LakeException(
+            oneLine(e.getMessage())
+                + "; every table is whole (as the last run or as this run wrote it), and the next run on the lake "
+                + lake
+                + " completes the publish",
+            e);
+      }
+      try {
+        writeReport(lake, report);
+      } catch (UncheckedIOException e) {
+        throw new LakeException("run " + runId + " published its tables, but " + oneLine(e.getMessage()), e);
+      }
       return new Result(runId, report, result);
     } catch (LakeBusyException e) {
       throw new LakeException(e.getMessage(), e);
+    } catch (UncheckedIOException e) {
+      // Opening the lake or staging an output failed: nothing was written where readers look.
+      throw new LakeException(job.name() + ": " + oneLine(e.getMessage()) + "; the tables are unchanged", e);
     }
   }
 
-  private static PipelineResult runToCompletion(LakeJob job, Pipeline pipeline) {
+  private static PipelineResult runToCompletion(LakeJob job, Lake lake, Pipeline pipeline) {
     PipelineResult result;
     PipelineResult.State state;
     try {
@@ -135,7 +151,8 @@ public final class LakeRun {
       state = result.waitUntilFinish();
     } catch (RuntimeException e) {
       throw new LakeException(
-          job.name() + " failed: " + redact(rootMessage(e)) + "; the tables are unchanged", e);
+          job.name() + " failed on the lake " + lake + ": " + redact(rootMessage(e)) + freeSpace(lake, e) + "; the tables are unchanged",
+          e);
     }
     if (state != PipelineResult.State.DONE) {
       throw new LakeException(job.name() + " ended in state " + state + "; the tables are unchanged");
@@ -232,6 +249,30 @@ public final class LakeRun {
     return RUN_ID_TIME.format(Instant.now())
         + "-"
         + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0x1000000));
+  }
+
+  /**
+   * For a local lake whose run failed on an I/O error that names no file (a full disk reports only
+   * "No space left on device"), the space left on the lake's file system; else nothing.
+   */
+  private static String freeSpace(Lake lake, Throwable e) {
+    Throwable cause = e;
+    while (cause.getCause() != null && cause.getCause() != cause) {
+      cause = cause.getCause();
+    }
+    if (!lake.isLocal() || !(cause instanceof IOException) || cause instanceof java.nio.file.FileSystemException) {
+      return "";
+    }
+    try {
+      long free = Files.getFileStore(lake.localRoot()).getUsableSpace();
+      return " (" + (free < 10L << 20 ? (free >> 10) + " KiB" : (free >> 20) + " MiB") + " free on the lake's file system)";
+    } catch (IOException unknown) {
+      return "";
+    }
+  }
+
+  private static String oneLine(String message) {
+    return message == null ? "" : message.lines().findFirst().orElse("");
   }
 
   /** The innermost cause of a failure: its type and the first line of its message. */
