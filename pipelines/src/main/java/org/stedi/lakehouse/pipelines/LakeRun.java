@@ -84,7 +84,7 @@ public final class LakeRun {
     Lake lake = Lake.of(options.getLake());
     String runId = newRunId();
     checkLakeExists(lake, job);
-    try (TablePublisher publisher = openPublisher(lake, runId)) {
+    try (TablePublisher publisher = openPublisher(lake, runId, options)) {
       Map<String, String> reads = new HashMap<>();
       for (LakeTable input : job.inputs()) {
         String location =
@@ -160,11 +160,14 @@ public final class LakeRun {
     return result;
   }
 
-  private static TablePublisher openPublisher(Lake lake, String runId) {
+  private static TablePublisher openPublisher(Lake lake, String runId, LakeOptions options) {
     if (lake.isLocal()) {
       return LocalPublisher.open(lake.localRoot(), runId);
     }
-    return ObjectStorePublisher.open(lake.root(), runId);
+    if (options.getLockLeaseSeconds() < 1) {
+      throw new IllegalArgumentException("--lockLeaseSeconds must be at least 1, got " + options.getLockLeaseSeconds());
+    }
+    return ObjectStorePublisher.open(lake.root(), runId, Duration.ofSeconds(options.getLockLeaseSeconds()));
   }
 
   private static void checkLakeExists(Lake lake, LakeJob job) {
