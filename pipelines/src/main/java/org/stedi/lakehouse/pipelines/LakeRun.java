@@ -22,6 +22,8 @@ import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.util.MimeTypes;
 import org.stedi.lakehouse.model.LakeTable;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkServiceException;
 import org.stedi.lakehouse.model.Source;
 import org.stedi.lakehouse.pipelines.publish.LakeBusyException;
 import org.stedi.lakehouse.pipelines.publish.LocalPublisher;
@@ -151,7 +153,7 @@ public final class LakeRun {
       state = result.waitUntilFinish();
     } catch (RuntimeException e) {
       throw new LakeException(
-          job.name() + " failed on the lake " + lake + ": " + redact(rootMessage(e)) + freeSpace(lake, e) + "; the tables are unchanged",
+          job.name() + " failed on the lake " + lake + ": " + redact(cause(e)) + freeSpace(lake, e) + "; the tables are unchanged",
           e);
     }
     if (state != PipelineResult.State.DONE) {
@@ -252,6 +254,22 @@ public final class LakeRun {
     return RUN_ID_TIME.format(Instant.now())
         + "-"
         + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0x1000000));
+  }
+
+  /**
+   * What made a run fail, in one line: for S3, the AWS SDK's own account of the request that failed
+   * last (it names the endpoint), else the innermost cause.
+   */
+  private static String cause(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+      if (cause instanceof SdkClientException) {
+        return "S3 could not be reached, after the AWS SDK's retries: " + oneLine(cause.getMessage());
+      }
+      if (cause instanceof SdkServiceException) {
+        return "S3 refused a request: " + oneLine(cause.getMessage());
+      }
+    }
+    return rootMessage(e);
   }
 
   /**

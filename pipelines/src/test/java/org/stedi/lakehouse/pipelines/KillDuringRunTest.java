@@ -20,7 +20,9 @@ import org.stedi.lakehouse.model.LakeTable;
 /**
  * Kills {@code Lakehouse} with SIGKILL at random moments of a run that would change every table,
  * and checks after each kill that every table is whole: exactly as the last successful run left it,
- * or exactly as the new run writes it, never a mix, and that the lake is not left locked.
+ * or exactly as the new run writes it, never a mix, and that the lake is not left locked. The kill
+ * moments are drawn from a seed that the test prints; {@code -DkillSeed=N} draws the same moments
+ * again (the same delays after the start, which on a busy machine fall into other phases of a run).
  */
 class KillDuringRunTest {
   private static final double SCALE = 0.1;
@@ -43,7 +45,8 @@ class KillDuringRunTest {
       assertNotEquals(old.get(table), next.get(table), table + " must change for the test to see a mix");
     }
 
-    long seed = System.nanoTime();
+    long seed = Long.getLong("killSeed", System.nanoTime());
+    System.out.println("KillDuringRunTest: kill moments drawn with seed " + seed + " (replay: -DkillSeed=" + seed + ")");
     Random random = new Random(seed);
     int killedBeforePublish = 0;
     for (int attempt = 0; attempt < 4; attempt++) {
@@ -66,6 +69,9 @@ class KillDuringRunTest {
       if (!finished && allOld) {
         killedBeforePublish++;
       }
+      System.out.printf(
+          "kill %d at %d ms: %s; every table %s%n",
+          attempt + 1, delayMillis, finished ? "the run had finished" : "SIGKILL", allOld ? "as before" : "whole, old or new");
     }
     assertTrue(killedBeforePublish >= 1, "at least the first kill lands before publishing (seed " + seed + ")");
 
