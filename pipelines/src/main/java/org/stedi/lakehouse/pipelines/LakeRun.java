@@ -113,7 +113,7 @@ public final class LakeRun {
       job.graph().build(pipeline, io, options);
       io.writeAll();
       Instant started = Instant.now();
-      PipelineResult result = runToCompletion(job, lake, pipeline);
+      PipelineResult result = runToCompletion(job, lake, options, pipeline);
       Duration duration = Duration.between(started, Instant.now());
       RunReport report =
           RunReport.of(job, runId, lake, options.getRunner().getSimpleName(), echo(options), started, duration, result.metrics());
@@ -125,8 +125,14 @@ public final class LakeRun {
         publisher.publish(job.outputPaths());
       } catch (UncheckedIOException e) {
         throw new LakeException(
-            oneLine(e.getMessage())
-                + "; every table is whole (as the last run or as this run wrote it), and the next run on the lake "
+            job.name()
+                + " could not publish run "
+                + runId
+                + ": "
+                + redact(cause(e, options))
+                + (lake.isLocal()
+                    ? "; every table is whole (as the last run or as this run wrote it), and the next run on the lake "
+                    : "; a table being switched may show files of both runs until the next run on the lake ")
                 + lake
                 + " completes the publish",
             e);
@@ -145,7 +151,7 @@ public final class LakeRun {
     }
   }
 
-  private static PipelineResult runToCompletion(LakeJob job, Lake lake, Pipeline pipeline) {
+  private static PipelineResult runToCompletion(LakeJob job, Lake lake, LakeOptions options, Pipeline pipeline) {
     PipelineResult result;
     PipelineResult.State state;
     try {
@@ -153,7 +159,7 @@ public final class LakeRun {
       state = result.waitUntilFinish();
     } catch (RuntimeException e) {
       throw new LakeException(
-          job.name() + " failed on the lake " + lake + ": " + redact(cause(e)) + freeSpace(lake, e) + "; the tables are unchanged",
+          job.name() + " failed on the lake " + lake + ": " + redact(cause(e, options)) + freeSpace(lake, e) + "; the tables are unchanged",
           e);
     }
     if (state != PipelineResult.State.DONE) {
@@ -257,16 +263,17 @@ public final class LakeRun {
   }
 
   /**
-   * What made a run fail, in one line: for S3, the AWS SDK's own account of the request that failed
-   * last (it names the endpoint), else the innermost cause.
+   * What made a run fail, in one line: for S3, where S3 was and the AWS SDK's own account of the
+   * request that failed last, else the innermost cause.
    */
-  private static String cause(Throwable e) {
+  private static String cause(Throwable e, LakeOptions options) {
+    String where = options.getEndpoint() != null ? "S3 at " + options.getEndpoint() : "S3 in " + options.getAwsRegion();
     for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
       if (cause instanceof SdkClientException) {
-        return "S3 could not be reached, after the AWS SDK's retries: " + oneLine(cause.getMessage());
+        return where + " could not be reached: " + oneLine(cause.getMessage());
       }
       if (cause instanceof SdkServiceException) {
-        return "S3 refused a request: " + oneLine(cause.getMessage());
+        return where + " refused a request: " + oneLine(cause.getMessage());
       }
     }
     return rootMessage(e);
