@@ -4,6 +4,7 @@ import org.apache.beam.sdk.io.aws2.options.S3Options;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.Validation;
+import org.stedi.lakehouse.pipelines.publish.ObjectStorePublisher;
 
 /**
  * The options every lake pipeline takes, on top of Beam's own ({@code --runner} first among them)
@@ -55,4 +56,14 @@ public interface LakeOptions extends S3Options {
   boolean getPathStyleAccess();
 
   void setPathStyleAccess(boolean pathStyleAccess);
+
+  @Description(
+      "On an s3:// lake, the lease of the lake's lock, in seconds: a run renews its lock every quarter of "
+          + "the lease, and a run that died (killed, or cut off from S3) blocks the lake for at most this long "
+          + "after its last renewal. Longer than any pause of a live run. A local lake uses an operating-system "
+          + "lock instead, released when the process ends.")
+  @Default.Integer(ObjectStorePublisher.DEFAULT_LEASE_SECONDS)
+  int getLockLeaseSeconds();
+
+  void setLockLeaseSeconds(int lockLeaseSeconds);
 }

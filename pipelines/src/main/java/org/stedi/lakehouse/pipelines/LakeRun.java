@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,6 +28,8 @@ import org.stedi.lakehouse.pipelines.publish.LakeBusyException;
 import org.stedi.lakehouse.pipelines.publish.LocalPublisher;
 import org.stedi.lakehouse.pipelines.publish.ObjectStorePublisher;
 import org.stedi.lakehouse.pipelines.publish.TablePublisher;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkServiceException;
 
 /**
  * Runs one {@link LakeJob} on a lake: locks the lake, stages the job's outputs out of readers'
@@ -84,7 +87,7 @@ public final class LakeRun {
     Lake lake = Lake.of(options.getLake());
     String runId = newRunId();
     checkLakeExists(lake, job);
-    try (TablePublisher publisher = openPublisher(lake, runId)) {
+    try (TablePublisher publisher = openPublisher(lake, runId, options)) {
       Map<String, String> reads = new HashMap<>();
       for (LakeTable input : job.inputs()) {
         String location =
@@ -111,7 +114,7 @@ public final class LakeRun {
       job.graph().build(pipeline, io, options);
       io.writeAll();
       Instant started = Instant.now();
-      PipelineResult result = runToCompletion(job, pipeline);
+      PipelineResult result = runToCompletion(job, lake, options, pipeline);
       Duration duration = Duration.between(started, Instant.now());
       RunReport report =
           RunReport.of(job, runId, lake, options.getRunner().getSimpleName(), echo(options), started, duration, result.metrics());
@@ -119,15 +122,37 @@ public final class LakeRun {
         throw new LakeException(
             job.name() + " run " + runId + " did not reconcile, so nothing was published:\n" + report.toText());
       }
-      publisher.publish(job.outputPaths());
-      writeReport(lake, report);
+      try {
+        publisher.publish(job.outputPaths());
+      } catch (UncheckedIOException e) {
+        throw new LakeException(
+            job.name()
+                + " could not publish run "
+                + runId
+                + ": "
+                + redact(cause(e, options))
+                + (lake.isLocal()
+                    ? "; every table is whole (as the last run or as this run wrote it), and the next run on the lake "
+                    : "; a table being switched may show files of both runs until the next run on the lake ")
+                + lake
+                + " completes the publish",
+            e);
+      }
+      try {
+        writeReport(lake, report);
+      } catch (UncheckedIOException e) {
+        throw new LakeException("run " + runId + " published its tables, but " + oneLine(e.getMessage()), e);
+      }
       return new Result(runId, report, result);
     } catch (LakeBusyException e) {
       throw new LakeException(e.getMessage(), e);
+    } catch (UncheckedIOException e) {
+      // Opening the lake or staging an output failed: nothing was written where readers look.
+      throw new LakeException(job.name() + ": " + oneLine(e.getMessage()) + "; the tables are unchanged", e);
     }
   }
 
-  private static PipelineResult runToCompletion(LakeJob job, Pipeline pipeline) {
+  private static PipelineResult runToCompletion(LakeJob job, Lake lake, LakeOptions options, Pipeline pipeline) {
     PipelineResult result;
     PipelineResult.State state;
     try {
@@ -135,7 +160,8 @@ public final class LakeRun {
       state = result.waitUntilFinish();
     } catch (RuntimeException e) {
       throw new LakeException(
-          job.name() + " failed: " + redact(rootMessage(e)) + "; the tables are unchanged", e);
+          job.name() + " failed on the lake " + lake + ": " + redact(cause(e, options)) + freeSpace(lake, e) + "; the tables are unchanged",
+          e);
     }
     if (state != PipelineResult.State.DONE) {
       throw new LakeException(job.name() + " ended in state " + state + "; the tables are unchanged");
@@ -143,11 +169,14 @@ public final class LakeRun {
     return result;
   }
 
-  private static TablePublisher openPublisher(Lake lake, String runId) {
+  private static TablePublisher openPublisher(Lake lake, String runId, LakeOptions options) {
     if (lake.isLocal()) {
       return LocalPublisher.open(lake.localRoot(), runId);
     }
-    return ObjectStorePublisher.open(lake.root(), runId);
+    if (options.getLockLeaseSeconds() < 1) {
+      throw new IllegalArgumentException("--lockLeaseSeconds must be at least 1, got " + options.getLockLeaseSeconds());
+    }
+    return ObjectStorePublisher.open(lake.root(), runId, Duration.ofSeconds(options.getLockLeaseSeconds()));
   }
 
   private static void checkLakeExists(Lake lake, LakeJob job) {
@@ -232,6 +261,47 @@ public final class LakeRun {
     return RUN_ID_TIME.format(Instant.now())
         + "-"
         + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0x1000000));
+  }
+
+  /**
+   * What made a run fail, in one line: for S3, where S3 was and the AWS SDK's own account of the
+   * request that failed last, else the innermost cause.
+   */
+  private static String cause(Throwable e, LakeOptions options) {
+    String where = options.getEndpoint() != null ? "S3 at " + options.getEndpoint() : "S3 in " + options.getAwsRegion();
+    for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+      if (cause instanceof SdkClientException) {
+        return where + " could not be reached: " + oneLine(cause.getMessage());
+      }
+      if (cause instanceof SdkServiceException) {
+        return where + " refused a request: " + oneLine(cause.getMessage());
+      }
+    }
+    return rootMessage(e);
+  }
+
+  /**
+   * For a local lake whose run failed on an I/O error that names no file (a full disk reports only
+   * "No space left on device"), the space left on the lake's file system; else nothing.
+   */
+  private static String freeSpace(Lake lake, Throwable e) {
+    Throwable cause = e;
+    while (cause.getCause() != null && cause.getCause() != cause) {
+      cause = cause.getCause();
+    }
+    if (!lake.isLocal() || !(cause instanceof IOException) || cause instanceof FileSystemException) {
+      return "";
+    }
+    try {
+      long free = Files.getFileStore(lake.localRoot()).getUsableSpace();
+      return " (" + (free < 10L << 20 ? (free >> 10) + " KiB" : (free >> 20) + " MiB") + " free on the lake's file system)";
+    } catch (IOException unknown) {
+      return "";
+    }
+  }
+
+  private static String oneLine(String message) {
+    return message == null ? "" : message.lines().findFirst().orElse("");
   }
 
   /** The innermost cause of a failure: its type and the first line of its message. */

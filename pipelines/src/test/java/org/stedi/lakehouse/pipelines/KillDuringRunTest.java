@@ -20,7 +20,10 @@ import org.stedi.lakehouse.model.LakeTable;
 /**
  * Kills {@code Lakehouse} with SIGKILL at random moments of a run that would change every table,
  * and checks after each kill that every table is whole: exactly as the last successful run left it,
- * or exactly as the new run writes it, never a mix, and that the lake is not left locked.
+ * or exactly as the new run writes it, never a mix, and that the lake is not left locked. The kill
+ * moments are drawn from a seed, over a span that follows how long a run takes on this machine;
+ * the test prints both, and {@code -DkillSeed=N -DkillSpanMillis=M} draws the same moments again
+ * (the same delays after the start, which on a busier machine fall into other phases of a run).
  */
 class KillDuringRunTest {
   private static final double SCALE = 0.1;
@@ -37,17 +40,25 @@ class KillDuringRunTest {
     LandingChanges.addNewCustomerWithDevice(lake, "New.Customer@test.com", "0d0d0d0d-1111-2222-3333-444444444444");
     LakeGenerator.withAllDefects(SCALE, SEED).generate(reference);
     LandingChanges.addNewCustomerWithDevice(reference, "New.Customer@test.com", "0d0d0d0d-1111-2222-3333-444444444444");
+    long started = System.nanoTime();
     Lakehouse.run(LakeRun.parseOptions("--lake=" + reference));
+    long runMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
     Map<LakeTable, List<List<String>>> next = Tables.snapshot(reference);
     for (LakeTable table : Tables.OUTPUTS) {
       assertNotEquals(old.get(table), next.get(table), table + " must change for the test to see a mix");
     }
 
-    long seed = System.nanoTime();
+    // Later kills fall anywhere in a whole run of a new process (its JVM start, a run as long as the
+    // reference run in this warm JVM took, twice over), however fast this machine is.
+    long seed = Long.getLong("killSeed", System.nanoTime());
+    int span = Integer.getInteger("killSpanMillis", (int) Math.max(12_000, 2_000 + 2 * runMillis));
+    System.out.printf(
+        "KillDuringRunTest: kill moments drawn with seed %d over %d ms (replay: -DkillSeed=%d -DkillSpanMillis=%d)%n",
+        seed, span, seed, span);
     Random random = new Random(seed);
     int killedBeforePublish = 0;
     for (int attempt = 0; attempt < 4; attempt++) {
-      long delayMillis = 300 + random.nextInt(attempt == 0 ? 1500 : 12_000);
+      long delayMillis = 300 + random.nextInt(attempt == 0 ? 1500 : span);
       Process run = startLakehouse(lake);
       boolean finished = run.waitFor(delayMillis, TimeUnit.MILLISECONDS);
       if (!finished) {
@@ -66,6 +77,9 @@ class KillDuringRunTest {
       if (!finished && allOld) {
         killedBeforePublish++;
       }
+      System.out.printf(
+          "kill %d at %d ms: %s; every table %s%n",
+          attempt + 1, delayMillis, finished ? "the run had finished" : "SIGKILL", allOld ? "as before" : "whole, old or new");
     }
     assertTrue(killedBeforePublish >= 1, "at least the first kill lands before publishing (seed " + seed + ")");
 

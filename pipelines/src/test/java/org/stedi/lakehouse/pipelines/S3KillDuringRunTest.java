@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,9 +22,11 @@ import org.stedi.lakehouse.pipelines.publish.ObjectStorePublisher;
 /**
  * Kills a lakehouse run on S3 (a separate process, SIGKILL at a random moment) and checks that
  * once the next command has opened the lake, every table is whole: the previous run's or the new
- * run's, never a mix.
+ * run's, never a mix, and that the killed run's lock lapses with its lease. The moment is drawn from
+ * a seed that the test prints; {@code -DkillSeed=N} draws the same moment again.
  */
 class S3KillDuringRunTest {
+  private static final int LEASE_SECONDS = 4;
 
   @Test
   void aKilledS3RunLeavesEveryTableWholeOnceTheNextCommandOpensTheLake(@TempDir Path buckets) throws Exception {
@@ -33,11 +36,13 @@ class S3KillDuringRunTest {
       LakeGenerator.withAllDefects(0.05, 9).generate(lakeOnDisk);
       List<String> args = new ArrayList<>(server.options());
       args.add("--lake=" + lake);
+      args.add("--lockLeaseSeconds=" + LEASE_SECONDS);
       Lakehouse.run(LakeRun.parseOptions(args.toArray(String[]::new)));
       Map<LakeTable, List<List<String>>> old = Tables.snapshot(lakeOnDisk);
       LandingChanges.addNewCustomerWithDevice(lakeOnDisk, "New.S3.Customer@test.com", "0e0e0e0e-1111-2222-3333-444444444444");
 
-      long seed = System.nanoTime();
+      long seed = Long.getLong("killSeed", System.nanoTime());
+      System.out.println("S3KillDuringRunTest: kill moment drawn with seed " + seed + " (replay: -DkillSeed=" + seed + ")");
       long delayMillis = 1000 + new Random(seed).nextInt(9000);
       Process run = startLakehouse(args);
       boolean finished = run.waitFor(delayMillis, TimeUnit.MILLISECONDS);
@@ -45,7 +50,10 @@ class S3KillDuringRunTest {
         run.destroyForcibly();
         run.waitFor(30, TimeUnit.SECONDS);
       }
-      ObjectStorePublisher.open(lake, "next-command"); // what the next command does first
+      // The killed run's lock, if it took it, lapses one lease after its last renewal.
+      Thread.sleep(TimeUnit.SECONDS.toMillis(LEASE_SECONDS + 2));
+      // What the next command does first: take the lock, complete an interrupted publish.
+      ObjectStorePublisher.open(lake, "next-command", Duration.ofSeconds(LEASE_SECONDS)).close();
       Map<LakeTable, List<List<String>>> afterKill = Tables.snapshot(lakeOnDisk);
 
       LakeRun.Result last = Lakehouse.run(LakeRun.parseOptions(args.toArray(String[]::new)));

@@ -14,6 +14,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -81,7 +82,8 @@ public final class LocalPublisher implements TablePublisher {
             "another run is using the lake " + root + " (" + holder + "); wait for it to finish, then run again");
       }
       channel.truncate(0);
-      channel.write(ByteBuffer.wrap(("run " + runId + ", process " + processId() + "\n").getBytes(StandardCharsets.UTF_8)), 0);
+      String content = "run " + runId + ", process " + processId() + ", since " + Instant.now() + "\n";
+      channel.write(ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8)), 0);
       LocalPublisher publisher = new LocalPublisher(root, runId, channel, lock);
       publisher.completeInterruptedPublishes();
       publisher.removeUnusedVersions();

@@ -12,6 +12,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -49,8 +50,15 @@ import org.apache.beam.sdk.util.MimeTypes;
  * during steps 1 to 4 leaves the journal, and the next run on the lake first completes it (copies
  * whatever is missing, deletes what is left of the previous run), so the mix never outlives the next
  * command.
+ *
+ * <p>One run at a time: the publisher holds the lake's {@link ObjectStoreLock} (an entry under
+ * {@code _lake.lock/}, renewed under a lease) from {@link #open} to {@link #close}, and checks that
+ * it still holds it before it writes a journal.
  */
 public final class ObjectStorePublisher implements TablePublisher {
+  /** The default lease of the lake's lock, in seconds (see {@link ObjectStoreLock}). */
+  public static final int DEFAULT_LEASE_SECONDS = 120;
+
   static final String STAGING = "_staging";
   static final String JOURNALS = "_publishing";
   static final String TABLE_RECORDS = "_tables";
@@ -58,23 +66,43 @@ public final class ObjectStorePublisher implements TablePublisher {
 
   private final String root;
   private final String runId;
+  private final ObjectStoreLock lock;
 
-  private ObjectStorePublisher(String root, String runId) {
+  private ObjectStorePublisher(String root, String runId, ObjectStoreLock lock) {
     this.root = root;
     this.runId = runId;
+    this.lock = lock;
+  }
+
+  /** {@link #open(String, String, Duration)} with the default lease. */
+  public static ObjectStorePublisher open(String root, String runId) {
+    return open(root, runId, Duration.ofSeconds(DEFAULT_LEASE_SECONDS));
   }
 
   /**
    * Opens the lake at {@code root} (for example {@code s3://bucket/prefix}) for the run {@code
-   * runId}: completes interrupted publishes and removes the staging files of failed runs.
+   * runId}: takes the lake's lock under the given lease, completes interrupted publishes and removes
+   * the staging files of failed runs.
+   *
+   * @throws LakeBusyException if another live run holds the lake's lock
    */
-  public static ObjectStorePublisher open(String root, String runId) {
-    ObjectStorePublisher publisher = new ObjectStorePublisher(root, runId);
+  public static ObjectStorePublisher open(String root, String runId, Duration lease) {
+    ObjectStoreLock lock;
+    try {
+      lock = ObjectStoreLock.acquire(root, runId, lease);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot lock the lake " + root + ": " + e.getMessage(), e);
+    }
+    ObjectStorePublisher publisher = new ObjectStorePublisher(root, runId, lock);
     try {
       publisher.completeInterruptedPublishes();
       publisher.removeAbandonedStaging();
     } catch (IOException e) {
+      lock.close();
       throw new UncheckedIOException("cannot open the lake " + root + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      lock.close();
+      throw e;
     }
     return publisher;
   }
@@ -86,7 +114,7 @@ public final class ObjectStorePublisher implements TablePublisher {
 
   /** The folder of a published table of the lake at {@code root}, or empty if it was never built. */
   public static Optional<String> publishedLocation(String root, String tablePath) {
-    String record = new ObjectStorePublisher(root, "").tableRecord(tablePath);
+    String record = new ObjectStorePublisher(root, "", null).tableRecord(tablePath);
     try {
       return exists(record) ? Optional.of(root + "/" + tablePath) : Optional.empty();
     } catch (IOException e) {
@@ -107,6 +135,7 @@ public final class ObjectStorePublisher implements TablePublisher {
         switches.add(plan(path));
       }
       String journal = root + "/" + JOURNALS + "/" + runId;
+      lock.checkHeld();
       write(journal, toJson(switches));
       apply(switches);
       delete(List.of(journal));
@@ -116,8 +145,11 @@ public final class ObjectStorePublisher implements TablePublisher {
     }
   }
 
+  /** Releases the lake's lock. */
   @Override
-  public void close() {}
+  public void close() {
+    lock.close();
+  }
 
   /** The copies and deletes that make the staged version of a table current. */
   private TableSwitch plan(String tablePath) throws IOException {
@@ -167,7 +199,7 @@ public final class ObjectStorePublisher implements TablePublisher {
     journals.sort(Comparator.naturalOrder());
     for (String journal : journals) {
       List<TableSwitch> switches = fromJson(read(journal));
-      new ObjectStorePublisher(root, journal.substring(journal.lastIndexOf('/') + 1)).apply(switches);
+      new ObjectStorePublisher(root, journal.substring(journal.lastIndexOf('/') + 1), lock).apply(switches);
       delete(List.of(journal));
     }
   }

@@ -60,39 +60,44 @@ class ObjectStorePublisherTest {
 
   @Test
   void publishCopiesRunUniqueFilesInAndDeletesThePreviousRunsFiles() throws Exception {
-    ObjectStorePublisher first = ObjectStorePublisher.open(lake.toString(), "run1");
-    assertTrue(first.publishedLocation(TRUSTED).isEmpty());
-    stage(first, "one", "dt=2022-06-01/part-00000-of-00001.parquet");
-    first.publish(List.of(TRUSTED));
-    assertEquals(Set.of("dt=2022-06-01/part-run1-00000-of-00001.parquet=one"), visible());
-    assertTrue(first.publishedLocation(TRUSTED).isPresent());
+    try (ObjectStorePublisher first = ObjectStorePublisher.open(lake.toString(), "run1")) {
+      assertTrue(first.publishedLocation(TRUSTED).isEmpty());
+      stage(first, "one", "dt=2022-06-01/part-00000-of-00001.parquet");
+      first.publish(List.of(TRUSTED));
+      assertEquals(Set.of("dt=2022-06-01/part-run1-00000-of-00001.parquet=one"), visible());
+      assertTrue(first.publishedLocation(TRUSTED).isPresent());
+    }
 
-    ObjectStorePublisher second = ObjectStorePublisher.open(lake.toString(), "run2");
-    stage(second, "two", "dt=2022-06-02/part-00000-of-00001.parquet");
-    assertEquals(Set.of("dt=2022-06-01/part-run1-00000-of-00001.parquet=one"), visible());
-    second.publish(List.of(TRUSTED));
-    assertEquals(Set.of("dt=2022-06-02/part-run2-00000-of-00001.parquet=two"), visible());
+    try (ObjectStorePublisher second = ObjectStorePublisher.open(lake.toString(), "run2")) {
+      stage(second, "two", "dt=2022-06-02/part-00000-of-00001.parquet");
+      assertEquals(Set.of("dt=2022-06-01/part-run1-00000-of-00001.parquet=one"), visible());
+      second.publish(List.of(TRUSTED));
+      assertEquals(Set.of("dt=2022-06-02/part-run2-00000-of-00001.parquet=two"), visible());
+    }
     assertFalse(Files.exists(lake.resolve("accelerometer/_staging/trusted/run2/dt=2022-06-02/part-00000-of-00001.parquet")));
   }
 
   @Test
   void anEmptyTableIsStillKnownToBePublished() throws Exception {
-    ObjectStorePublisher publisher = ObjectStorePublisher.open(lake.toString(), "run1");
-    publisher.stage(TRUSTED);
-    publisher.publish(List.of(TRUSTED));
-    assertTrue(publisher.publishedLocation(TRUSTED).isPresent());
+    try (ObjectStorePublisher publisher = ObjectStorePublisher.open(lake.toString(), "run1")) {
+      publisher.stage(TRUSTED);
+      publisher.publish(List.of(TRUSTED));
+      assertTrue(publisher.publishedLocation(TRUSTED).isPresent());
+    }
     assertTrue(visible().isEmpty());
   }
 
   @Test
   void theNextRunCompletesASwitchThatWasKilledHalfWay() throws Exception {
-    ObjectStorePublisher first = ObjectStorePublisher.open(lake.toString(), "run1");
-    stage(first, "old", "part-00000-of-00002.parquet", "part-00001-of-00002.parquet");
-    first.publish(List.of(TRUSTED));
+    try (ObjectStorePublisher first = ObjectStorePublisher.open(lake.toString(), "run1")) {
+      stage(first, "old", "part-00000-of-00002.parquet", "part-00001-of-00002.parquet");
+      first.publish(List.of(TRUSTED));
+    }
 
     // run2 staged two files and wrote its journal; it was killed after copying one file.
-    ObjectStorePublisher second = ObjectStorePublisher.open(lake.toString(), "run2");
-    stage(second, "new", "part-00000-of-00002.parquet", "part-00001-of-00002.parquet");
+    try (ObjectStorePublisher second = ObjectStorePublisher.open(lake.toString(), "run2")) {
+      stage(second, "new", "part-00000-of-00002.parquet", "part-00001-of-00002.parquet");
+    }
     String table = lake.resolve(TRUSTED).toString();
     String staging = lake.resolve("accelerometer/_staging/trusted/run2").toString();
     List<ObjectStorePublisher.TableSwitch> journal =
@@ -107,7 +112,7 @@ class ObjectStorePublisherTest {
     Files.copy(Path.of(staging, "part-00000-of-00002.parquet"), Path.of(table, "part-run2-00000-of-00002.parquet"));
     assertEquals(3, visible().size(), "the kill left a mix: " + visible());
 
-    ObjectStorePublisher.open(lake.toString(), "run3");
+    ObjectStorePublisher.open(lake.toString(), "run3").close();
     assertEquals(
         Set.of("part-run2-00000-of-00002.parquet=new", "part-run2-00001-of-00002.parquet=new"), visible());
     assertFalse(Files.exists(lake.resolve(ObjectStorePublisher.JOURNALS).resolve("run2")));
@@ -115,15 +120,17 @@ class ObjectStorePublisherTest {
 
   @Test
   void aFailedRunsStagingIsRemovedAndNeverPublished() throws Exception {
-    ObjectStorePublisher first = ObjectStorePublisher.open(lake.toString(), "run1");
-    stage(first, "good", "part-00000-of-00001.parquet");
-    first.publish(List.of(TRUSTED));
-    ObjectStorePublisher failed = ObjectStorePublisher.open(lake.toString(), "run2");
-    stage(failed, "half", "part-00000-of-00001.parquet");
+    try (ObjectStorePublisher first = ObjectStorePublisher.open(lake.toString(), "run1")) {
+      stage(first, "good", "part-00000-of-00001.parquet");
+      first.publish(List.of(TRUSTED));
+    }
+    try (ObjectStorePublisher failed = ObjectStorePublisher.open(lake.toString(), "run2")) {
+      stage(failed, "half", "part-00000-of-00001.parquet");
+    }
     Files.createDirectories(lake.resolve("_temporary/run2"));
     Files.writeString(lake.resolve("_temporary/run2/scratch"), "x", StandardCharsets.UTF_8);
 
-    ObjectStorePublisher.open(lake.toString(), "run3");
+    ObjectStorePublisher.open(lake.toString(), "run3").close();
     assertEquals(Set.of("part-run1-00000-of-00001.parquet=good"), visible());
     assertFalse(Files.exists(lake.resolve("accelerometer/_staging/trusted/run2/part-00000-of-00001.parquet")));
     assertFalse(Files.exists(lake.resolve("_temporary/run2/scratch")));
