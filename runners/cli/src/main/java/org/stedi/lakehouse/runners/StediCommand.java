@@ -146,12 +146,13 @@ public final class StediCommand {
    *   <li>On the DirectRunner, a command-line run is a production run: the runner's per-element
    *       checks of immutability and encodability (which double its run time) are off unless asked
    *       for. Tests that run pipelines directly keep them on.
-   *   <li>On the SparkRunner, PCollections that several steps read are cached in memory and on
-   *       disk ({@code --storageLevel=MEMORY_AND_DISK}) rather than in memory only: a cached
-   *       partition that Spark evicts under memory pressure is then read back from disk instead of
-   *       being computed again. A recomputation counts its elements twice in the run's counters
-   *       (Spark reports attempted values), so the run would not reconcile and would publish
-   *       nothing.
+   *   <li>On the SparkRunner, PCollections that several steps read are cached serialized, in
+   *       memory and on disk ({@code --storageLevel=MEMORY_AND_DISK_SER}) rather than as objects
+   *       in memory only: a cached partition that Spark evicts under memory pressure is then read
+   *       back from disk instead of being computed again (a recomputation counts its elements
+   *       twice in the run's counters, since Spark reports attempted values, so the run would not
+   *       reconcile and would publish nothing), and serialized blocks take less memory (scale 10:
+   *       peak 2.1 GB instead of 3.6 GB, for the same CPU time).
    * </ul>
    *
    * <p>The Glue and spark-submit entry points apply the same defaults.
@@ -166,7 +167,7 @@ public final class StediCommand {
     List<String> defaults =
         switch (runner) {
           case "DirectRunner" -> List.of("enforceImmutability=false", "enforceEncodability=false");
-          case "SparkRunner" -> List.of("storageLevel=MEMORY_AND_DISK");
+          case "SparkRunner" -> List.of("storageLevel=MEMORY_AND_DISK_SER");
           default -> List.of();
         };
     List<String> all = new ArrayList<>(List.of(args));

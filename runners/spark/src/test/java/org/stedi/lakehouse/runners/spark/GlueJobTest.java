@@ -99,7 +99,7 @@ class GlueJobTest {
   @Test
   void cachesInMemoryAndOnDiskUnlessTheJobParametersSayOtherwise() {
     assertEquals(
-        "MEMORY_AND_DISK",
+        "MEMORY_AND_DISK_SER",
         GlueJob.options(GlueArguments.parse("--JOB_NAME", "x", "--lake", "/data/lake")).as(SparkContextOptions.class).getStorageLevel());
     assertEquals(
         "MEMORY_ONLY",
@@ -111,7 +111,7 @@ class GlueJobTest {
   @Test
   void theCommandLineCachesInMemoryAndOnDiskOnTheSparkRunner() {
     assertEquals(
-        List.of("--runner=SparkRunner", "--lake=x", "--storageLevel=MEMORY_AND_DISK"),
+        List.of("--runner=SparkRunner", "--lake=x", "--storageLevel=MEMORY_AND_DISK_SER"),
         List.of(StediCommand.withProductionDefaults(new String[] {"--runner=SparkRunner", "--lake=x"})));
   }
 
