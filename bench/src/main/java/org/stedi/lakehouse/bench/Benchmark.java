@@ -132,7 +132,8 @@ public final class Benchmark {
     return expected;
   }
 
-  private static Map<String, Long> expectedRows(ExpectedCounts expected) {
+  /** The five tables' expected rows, by table name. */
+  static Map<String, Long> expectedRows(ExpectedCounts expected) {
     Map<String, Long> rows = new TreeMap<>();
     rows.put("customer_trusted", expected.customerTrusted());
     rows.put("accelerometer_trusted", expected.accelerometerTrusted());

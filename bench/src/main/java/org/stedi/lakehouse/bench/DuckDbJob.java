@@ -7,7 +7,6 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -20,18 +19,6 @@ import java.util.stream.Collectors;
  * }</pre>
  */
 public final class DuckDbJob {
-  private static final Map<String, String> CUSTOMER_TYPES =
-      Map.of(
-          "registrationDate", "BIGINT",
-          "lastUpdateDate", "BIGINT",
-          "shareWithResearchAsOfDate", "BIGINT",
-          "shareWithPublicAsOfDate", "BIGINT",
-          "shareWithFriendsAsOfDate", "BIGINT");
-  private static final Map<String, String> ACCELEROMETER_TYPES =
-      Map.of("user", "VARCHAR", "timestamp", "BIGINT", "x", "DOUBLE", "y", "DOUBLE", "z", "DOUBLE");
-  private static final Map<String, String> STEP_TRAINER_TYPES =
-      Map.of("sensorReadingTime", "BIGINT", "serialNumber", "VARCHAR", "distanceFromObject", "BIGINT");
-
   private DuckDbJob() {}
 
   public static void main(String[] args) throws Exception {
@@ -54,9 +41,9 @@ public final class DuckDbJob {
         Statement statement = connection.createStatement()) {
       statement.execute("SET threads = " + threads);
       statement.execute("SET preserve_insertion_order = false");
-      view(statement, "customer_landing", lake.resolve("customer/landing"), LakeSql.CUSTOMER_COLUMNS, CUSTOMER_TYPES);
-      view(statement, "accelerometer_landing", lake.resolve("accelerometer/landing"), LakeSql.ACCELEROMETER_COLUMNS, ACCELEROMETER_TYPES);
-      view(statement, "step_trainer_landing", lake.resolve("step_trainer/landing"), LakeSql.STEP_TRAINER_COLUMNS, STEP_TRAINER_TYPES);
+      view(statement, "customer_landing", lake.resolve("customer/landing"), LakeSql.CUSTOMER_COLUMNS);
+      view(statement, "accelerometer_landing", lake.resolve("accelerometer/landing"), LakeSql.ACCELEROMETER_COLUMNS);
+      view(statement, "step_trainer_landing", lake.resolve("step_trainer/landing"), LakeSql.STEP_TRAINER_COLUMNS);
       for (LakeSql.Table table : LakeSql.Table.values()) {
         statement.execute("CREATE TABLE " + table.tableName + " AS " + sql.select(table));
         Path target = out.resolve(table.tableName);
@@ -74,11 +61,11 @@ public final class DuckDbJob {
     }
   }
 
-  private static void view(Statement statement, String name, Path folder, List<String> columns, Map<String, String> types)
+  private static void view(Statement statement, String name, Path folder, List<String> columns)
       throws SQLException {
     String columnTypes =
         columns.stream()
-            .map(c -> "'" + c + "': '" + types.getOrDefault(c, "VARCHAR") + "'")
+            .map(c -> "'" + c + "': '" + LakeSql.type(c, "VARCHAR") + "'")
             .collect(Collectors.joining(", ", "{", "}"));
     statement.execute(
         "CREATE VIEW " + name + " AS SELECT * FROM read_json('" + folder + "/*', format = 'newline_delimited', "

@@ -31,6 +31,16 @@ final class LakeSql {
   static final List<String> ACCELEROMETER_COLUMNS = List.of("user", "timestamp", "x", "y", "z");
   static final List<String> STEP_TRAINER_COLUMNS = List.of("sensorReadingTime", "serialNumber", "distanceFromObject");
 
+  /** A column's SQL type, given the dialect's name for strings (both spell the others alike). */
+  static String type(String column, String stringType) {
+    return switch (column) {
+      case "x", "y", "z" -> "DOUBLE";
+      case "registrationDate", "lastUpdateDate", "shareWithResearchAsOfDate", "shareWithPublicAsOfDate",
+          "shareWithFriendsAsOfDate", "timestamp", "sensorReadingTime", "distanceFromObject" -> "BIGINT";
+      default -> stringType;
+    };
+  }
+
   /** The tables in the order they are computed; each names its partition column's source, if any. */
   enum Table {
     CUSTOMER_TRUSTED("customer_trusted", null),

@@ -6,7 +6,6 @@ import static org.apache.spark.sql.functions.timestamp_millis;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -26,18 +25,6 @@ import org.apache.spark.storage.StorageLevel;
  * }</pre>
  */
 public final class SparkSqlJob {
-  private static final Map<String, String> CUSTOMER_TYPES =
-      Map.of(
-          "registrationDate", "BIGINT",
-          "lastUpdateDate", "BIGINT",
-          "shareWithResearchAsOfDate", "BIGINT",
-          "shareWithPublicAsOfDate", "BIGINT",
-          "shareWithFriendsAsOfDate", "BIGINT");
-  private static final Map<String, String> ACCELEROMETER_TYPES =
-      Map.of("user", "STRING", "timestamp", "BIGINT", "x", "DOUBLE", "y", "DOUBLE", "z", "DOUBLE");
-  private static final Map<String, String> STEP_TRAINER_TYPES =
-      Map.of("sensorReadingTime", "BIGINT", "serialNumber", "STRING", "distanceFromObject", "BIGINT");
-
   private SparkSqlJob() {}
 
   public static void main(String[] args) throws Exception {
@@ -59,9 +46,9 @@ public final class SparkSqlJob {
             .getOrCreate();
     try {
       LakeSql sql = new LakeSql(identifier -> '`' + identifier + '`');
-      landing(spark, sql, "customer_landing", lake.resolve("customer/landing"), LakeSql.CUSTOMER_COLUMNS, CUSTOMER_TYPES);
-      landing(spark, sql, "accelerometer_landing", lake.resolve("accelerometer/landing"), LakeSql.ACCELEROMETER_COLUMNS, ACCELEROMETER_TYPES);
-      landing(spark, sql, "step_trainer_landing", lake.resolve("step_trainer/landing"), LakeSql.STEP_TRAINER_COLUMNS, STEP_TRAINER_TYPES);
+      landing(spark, sql, "customer_landing", lake.resolve("customer/landing"), LakeSql.CUSTOMER_COLUMNS);
+      landing(spark, sql, "accelerometer_landing", lake.resolve("accelerometer/landing"), LakeSql.ACCELEROMETER_COLUMNS);
+      landing(spark, sql, "step_trainer_landing", lake.resolve("step_trainer/landing"), LakeSql.STEP_TRAINER_COLUMNS);
       for (LakeSql.Table table : LakeSql.Table.values()) {
         Dataset<Row> rows = spark.sql(sql.select(table));
         if (table != LakeSql.Table.MACHINE_LEARNING_CURATED) {
@@ -87,9 +74,9 @@ public final class SparkSqlJob {
   }
 
   private static void landing(
-      SparkSession spark, LakeSql sql, String name, Path folder, List<String> columns, Map<String, String> types) {
+      SparkSession spark, LakeSql sql, String name, Path folder, List<String> columns) {
     String schema =
-        columns.stream().map(c -> sql.q(c) + " " + types.getOrDefault(c, "STRING")).collect(Collectors.joining(", "));
+        columns.stream().map(c -> sql.q(c) + " " + LakeSql.type(c, "STRING")).collect(Collectors.joining(", "));
     spark.read().schema(schema).json(folder.toString()).createOrReplaceTempView(name);
   }
 }
