@@ -16,8 +16,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
+import org.stedi.lakehouse.fixtures.TableFolder;
 import org.stedi.lakehouse.fixtures.generator.ExpectedCounts;
 import org.stedi.lakehouse.fixtures.generator.LakeGenerator;
 
@@ -191,7 +190,7 @@ public final class Benchmark {
     try (Connection connection = DriverManager.getConnection("jdbc:duckdb:");
         Statement statement = connection.createStatement()) {
       for (String table : TABLES) {
-        List<String> files = parquetFiles(tables.get(table));
+        List<String> files = TableFolder.parquetFiles(tables.get(table));
         if (files.isEmpty()) {
           rows.put(table, 0L);
           continue;
@@ -206,20 +205,4 @@ public final class Benchmark {
     return rows;
   }
 
-  private static List<String> parquetFiles(Path folder) throws IOException {
-    if (!Files.isDirectory(folder)) {
-      return List.of();
-    }
-    Path root = folder.toRealPath();
-    try (Stream<Path> paths = Files.walk(root)) {
-      return paths
-          .filter(p -> p.getFileName().toString().endsWith(".parquet") && Files.isRegularFile(p))
-          .filter(p -> StreamSupport.stream(root.relativize(p).spliterator(), false)
-              .map(Path::toString)
-              .noneMatch(name -> name.startsWith("_") || name.startsWith(".")))
-          .map(Path::toString)
-          .sorted()
-          .toList();
-    }
-  }
 }

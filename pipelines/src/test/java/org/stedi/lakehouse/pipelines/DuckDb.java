@@ -1,6 +1,5 @@
 package org.stedi.lakehouse.pipelines;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -10,6 +9,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import org.stedi.lakehouse.fixtures.TableFolder;
 import org.stedi.lakehouse.model.LakeTable;
 
 /**
@@ -25,24 +25,10 @@ final class DuckDb implements AutoCloseable {
 
   /** The table as DuckDB sees it, or an empty view if the folder holds no visible Parquet file. */
   String source(Path lake, LakeTable table) throws Exception {
-    Path folder = lake.resolve(table.path());
-    List<String> files = new ArrayList<>();
-    if (Files.exists(folder)) {
-      Path real = folder.toRealPath();
-      try (var walk = Files.walk(real)) {
-        for (Path file : walk.filter(Files::isRegularFile).toList()) {
-          Path relative = real.relativize(file);
-          boolean hidden = false;
-          for (Path part : relative) {
-            String name = part.toString();
-            hidden |= name.startsWith("_") || name.startsWith(".");
-          }
-          if (!hidden && file.toString().endsWith(".parquet")) {
-            files.add("'" + file.toString().replace("'", "''") + "'");
-          }
-        }
-      }
-    }
+    List<String> files =
+        TableFolder.parquetFiles(lake.resolve(table.path())).stream()
+            .map(file -> "'" + file.replace("'", "''") + "'")
+            .toList();
     if (files.isEmpty()) {
       return null;
     }

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.stedi.lakehouse.fixtures.TableFolder;
 import org.stedi.lakehouse.model.LakeTable;
 import org.stedi.lakehouse.model.Source;
 
@@ -88,7 +89,10 @@ public record LakeSnapshot(Map<String, List<List<String>>> tables) {
   }
 
   private static List<List<String>> rows(Connection duck, Path lake, LakeTable table) throws SQLException {
-    List<String> files = visibleParquetFiles(lake.resolve(table.path()));
+    List<String> files =
+        TableFolder.parquetFiles(lake.resolve(table.path())).stream()
+            .map(file -> "'" + file.replace("'", "''") + "'")
+            .toList();
     List<List<String>> result = new ArrayList<>();
     if (files.isEmpty()) {
       return result;
@@ -111,35 +115,6 @@ public record LakeSnapshot(Map<String, List<List<String>>> tables) {
     return result;
   }
 
-  private static List<String> visibleParquetFiles(Path folder) {
-    if (!Files.exists(folder)) {
-      return List.of();
-    }
-    try {
-      Path real = folder.toRealPath();
-      try (Stream<Path> walk = Files.walk(real)) {
-        return walk.filter(Files::isRegularFile)
-            .filter(file -> file.toString().endsWith(".parquet"))
-            .filter(file -> !isHidden(real.relativize(file)))
-            .map(file -> "'" + file.toString().replace("'", "''") + "'")
-            .sorted()
-            .toList();
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static boolean isHidden(Path relative) {
-    for (Path part : relative) {
-      String name = part.toString();
-      if (name.startsWith("_") || name.startsWith(".")) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   private static List<List<String>> quarantineLines(Path lake, Source source) {
     Path folder = lake.resolve(source.quarantinePath());
     if (!Files.exists(folder)) {
@@ -151,7 +126,7 @@ public record LakeSnapshot(Map<String, List<List<String>>> tables) {
       String lakeGiven = lake.toString();
       List<List<String>> lines = new ArrayList<>();
       try (Stream<Path> walk = Files.walk(real)) {
-        for (Path file : walk.filter(Files::isRegularFile).filter(f -> !isHidden(real.relativize(f))).toList()) {
+        for (Path file : walk.filter(Files::isRegularFile).filter(f -> !TableFolder.isHidden(real.relativize(f))).toList()) {
           for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
             lines.add(List.of(line.replace(lakeRoot, "<lake>").replace(lakeGiven, "<lake>")));
           }
