@@ -40,9 +40,27 @@ final class SemiJoins {
    */
   static PCollectionView<Map<String, Long>> earliestConsentBy(
       PCollection<Customer> customers, String keyName, SerializableFunction<Customer, String> key) {
-    KvCoder<String, Long> entryCoder = KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of());
     PCollection<KV<String, Long>> consentByKey =
-        customers.apply("KeyConsentBy" + keyName, ParDo.of(new ConsentByKeyFn(key))).setCoder(entryCoder);
+        customers.apply("KeyConsentBy" + keyName, ParDo.of(new ConsentByKeyFn(key))).setCoder(ENTRY_CODER);
+    return earliestPerKey(consentByKey, keyName);
+  }
+
+  /**
+   * The same side input from keyed customers (a device's serial number and its owner's record, say):
+   * per key, the earliest research consent date of its customers.
+   */
+  static PCollectionView<Map<String, Long>> earliestConsentOf(
+      PCollection<KV<String, Customer>> customersByKey, String keyName) {
+    PCollection<KV<String, Long>> consentByKey =
+        customersByKey.apply("KeyConsentBy" + keyName, ParDo.of(new KeyedConsentFn())).setCoder(ENTRY_CODER);
+    return earliestPerKey(consentByKey, keyName);
+  }
+
+  private static final KvCoder<String, Long> ENTRY_CODER = KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of());
+
+  private static PCollectionView<Map<String, Long>> earliestPerKey(
+      PCollection<KV<String, Long>> consentByKey, String keyName) {
+    KvCoder<String, Long> entryCoder = ENTRY_CODER;
     PCollectionView<Integer> buckets = Buckets.countFor("ConsentBy" + keyName, List.of(consentByKey));
     return Buckets.assign(
             "BucketConsentBy" + keyName, consentByKey, entry -> entry.getKey().hashCode(), buckets, entryCoder)
@@ -63,6 +81,14 @@ final class SemiJoins {
     public void processElement(@Element Customer customer, OutputReceiver<KV<String, Long>> out) {
       Long since = customer.shareWithResearchAsOfDate();
       out.output(KV.of(key.apply(customer), since == null ? NO_CONSENT : since));
+    }
+  }
+
+  private static final class KeyedConsentFn extends DoFn<KV<String, Customer>, KV<String, Long>> {
+    @ProcessElement
+    public void processElement(@Element KV<String, Customer> keyed, OutputReceiver<KV<String, Long>> out) {
+      Long since = keyed.getValue().shareWithResearchAsOfDate();
+      out.output(KV.of(keyed.getKey(), since == null ? NO_CONSENT : since));
     }
   }
 

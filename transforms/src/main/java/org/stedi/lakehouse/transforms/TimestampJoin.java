@@ -26,28 +26,38 @@ import org.stedi.lakehouse.model.StepTrainerReading;
 
 /**
  * machine_learning_curated's rule: pairs each step trainer reading with the accelerometer readings
- * taken at the same millisecond by a customer of that device.
+ * taken at the same millisecond by the user of that device.
+ *
+ * <p>Who the user of a device is:
+ *
+ * <ul>
+ *   <li>{@link #pairWithOwners}: the device's owner by its readings ({@link DeviceOwnership}, given
+ *       as {@link OwnedDevices}), the lake's rule, which holds under the serial-number bug.
+ *   <li>{@link #pairWith}: every given customer whose {@code serialNumber} is the step reading's.
+ *       <b>Under the serial-number bug</b> that pairs a device's readings with the phones of other
+ *       customers who share its serial in their records, and pairs almost none of its real owner's:
+ *       use it only to reproduce the course's rubric.
+ * </ul>
  *
  * <p><b>Input:</b> step trainer readings (normally step_trainer_trusted), and, given at
- * construction, accelerometer readings (accelerometer_trusted) and customers (customers_curated).
- * Duplicates are not removed here: pass de-duplicated tables.
+ * construction, accelerometer readings (accelerometer_trusted) and the device users. Duplicates are
+ * not removed here: pass de-duplicated tables.
  *
  * <p><b>Output:</b> one {@link MachineLearningRow} per pair (step reading, accelerometer reading)
- * with {@code sensorReadingTime == timestamp} where the accelerometer's user is one of the given
- * customers (by normalised email) and that customer's {@code serialNumber} equals the step
- * reading's. A step reading with three accelerometer readings at its millisecond gives three rows;
- * one with none gives no row; readings of other customers at the same millisecond are never paired
- * with it. The rows carry no personal column.
+ * with {@code sensorReadingTime == timestamp} where the accelerometer's user (by normalised email) is
+ * a user of the step reading's device. A step reading with three accelerometer readings at its
+ * millisecond gives three rows; one with none gives no row; readings of other users at the same
+ * millisecond are never paired with it. The rows carry no personal column.
  *
  * <p>{@link #withTimestampOnlyPairing(boolean) withTimestampOnlyPairing(true)} pairs on time alone,
- * as many hand-written AWS Glue jobs do: a step reading is paired with every accelerometer reading of
- * any of the given customers at its millisecond, so when two customers exercise at the same
- * millisecond, one customer's step trainer is paired with the other customer's phone. Use it only
- * to reproduce such jobs.
+ * as many hand-written AWS Glue jobs do: a step reading is paired with every accelerometer reading at
+ * its millisecond of any of the given customers ({@link #pairWith}) or of any user at all ({@link
+ * #pairWithOwners}), so when two customers exercise at the same millisecond, one customer's step
+ * trainer is paired with the other customer's phone. Use it only to reproduce such jobs.
  *
- * <p><b>Scale:</b> each customer's serial number reaches the accelerometer readings through a side
- * input map of the customers (normalised email to serial numbers, about 100 bytes per customer
- * on every worker). Both sides are keyed by (serial number, millisecond), or by millisecond alone in
+ * <p><b>Scale:</b> each user's devices reach the accelerometer readings through a side input map
+ * (normalised email to serial numbers, about 100 bytes per customer or owned device on every
+ * worker). Both sides are keyed by (serial number, millisecond), or by millisecond alone in
  * timestamp-only mode, and co-grouped in size-adaptive buckets of about a hundred thousand readings
  * by a hash of that key; within a bucket the step readings are indexed by key and the accelerometer
  * readings probed against the index. A key holds only the readings of one millisecond, so no key is
@@ -69,20 +79,38 @@ public final class TimestampJoin
 
   private final PCollection<AccelerometerReading> accelerometer;
   private final PCollection<Customer> customers;
+  private final PCollection<KV<String, Customer>> ownedDevices;
   private final boolean timestampOnly;
 
   private TimestampJoin(
-      PCollection<AccelerometerReading> accelerometer, PCollection<Customer> customers, boolean timestampOnly) {
+      PCollection<AccelerometerReading> accelerometer,
+      PCollection<Customer> customers,
+      PCollection<KV<String, Customer>> ownedDevices,
+      boolean timestampOnly) {
     this.accelerometer = accelerometer;
     this.customers = customers;
+    this.ownedDevices = ownedDevices;
     this.timestampOnly = timestampOnly;
   }
 
-  /** Pairs step trainer readings with these customers' accelerometer readings. */
+  /**
+   * Pairs step trainer readings with the accelerometer readings of the customers whose {@code
+   * serialNumber} is the device's: wrong under the serial-number bug (see the class documentation).
+   */
   public static TimestampJoin pairWith(
       PCollection<AccelerometerReading> accelerometer, PCollection<Customer> customers) {
     return new TimestampJoin(
-        requireNonNull(accelerometer, "accelerometer"), requireNonNull(customers, "customers"), false);
+        requireNonNull(accelerometer, "accelerometer"), requireNonNull(customers, "customers"), null, false);
+  }
+
+  /**
+   * Pairs step trainer readings with the accelerometer readings of their device's owner: {@code
+   * KV(serialNumber, owner)} as {@link OwnedDevices} gives them.
+   */
+  public static TimestampJoin pairWithOwners(
+      PCollection<AccelerometerReading> accelerometer, PCollection<KV<String, Customer>> ownedDevices) {
+    return new TimestampJoin(
+        requireNonNull(accelerometer, "accelerometer"), null, requireNonNull(ownedDevices, "ownedDevices"), false);
   }
 
   /**
@@ -90,23 +118,26 @@ public final class TimestampJoin
    * default; see the class documentation for what it pairs wrongly.
    */
   public TimestampJoin withTimestampOnlyPairing(boolean timestampOnly) {
-    return new TimestampJoin(accelerometer, customers, timestampOnly);
+    return new TimestampJoin(accelerometer, customers, ownedDevices, timestampOnly);
   }
 
   @Override
   public PCollection<MachineLearningRow> expand(PCollection<StepTrainerReading> stepReadings) {
     KvCoder<String, Long> keyCoder = KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of());
+    KvCoder<String, String> emailSerial = KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of());
+    PCollection<KV<String, String>> serialByEmail =
+        ownedDevices != null
+            ? ownedDevices.apply("KeyOwnedDeviceByOwner", ParDo.of(new OwnerOfDeviceFn())).setCoder(emailSerial)
+            : customers.apply("KeySerialByEmail", ParDo.of(new SerialByEmailFn())).setCoder(emailSerial);
     PCollectionView<Map<String, Iterable<String>>> serialsByEmail =
-        customers
-            .apply("KeySerialByEmail", ParDo.of(new SerialByEmailFn()))
-            .setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()))
-            .apply("ViewSerialsByEmail", View.asMultimap());
+        serialByEmail.apply("ViewSerialsByEmail", View.asMultimap());
+    boolean anyUser = timestampOnly && ownedDevices != null;
 
     PCollection<KV<KV<String, Long>, AccelerometerReading>> accelerometerByKey =
         accelerometer
             .apply(
                 "KeyAccelerometerByDeviceAndTime",
-                ParDo.of(new KeyAccelerometerFn(serialsByEmail, timestampOnly)).withSideInputs(serialsByEmail))
+                ParDo.of(new KeyAccelerometerFn(serialsByEmail, timestampOnly, anyUser)).withSideInputs(serialsByEmail))
             .setCoder(KvCoder.of(keyCoder, AccelerometerReading.Coder.of()));
     PCollection<KV<KV<String, Long>, StepTrainerReading>> stepsByKey =
         stepReadings
@@ -139,10 +170,18 @@ public final class TimestampJoin
     }
   }
 
+  private static final class OwnerOfDeviceFn extends DoFn<KV<String, Customer>, KV<String, String>> {
+    @ProcessElement
+    public void processElement(@Element KV<String, Customer> device, OutputReceiver<KV<String, String>> out) {
+      out.output(KV.of(device.getValue().normalizedEmail(), device.getKey()));
+    }
+  }
+
   private static final class KeyAccelerometerFn
       extends DoFn<AccelerometerReading, KV<KV<String, Long>, AccelerometerReading>> {
     private final PCollectionView<Map<String, Iterable<String>>> serialsByEmail;
     private final boolean timestampOnly;
+    private final boolean anyUser;
     private final Counter readings = Metrics.counter(TimestampJoin.class, "accelerometerReadings");
     private final Counter unknownUsers =
         Metrics.counter(TimestampJoin.class, "accelerometerReadingsOfUnknownUsers");
@@ -150,9 +189,11 @@ public final class TimestampJoin
     private transient String lastUser;
     private transient List<String> lastSerials;
 
-    KeyAccelerometerFn(PCollectionView<Map<String, Iterable<String>>> serialsByEmail, boolean timestampOnly) {
+    KeyAccelerometerFn(
+        PCollectionView<Map<String, Iterable<String>>> serialsByEmail, boolean timestampOnly, boolean anyUser) {
       this.serialsByEmail = serialsByEmail;
       this.timestampOnly = timestampOnly;
+      this.anyUser = anyUser;
     }
 
     @StartBundle
@@ -165,6 +206,10 @@ public final class TimestampJoin
     public void processElement(ProcessContext c) {
       readings.inc();
       AccelerometerReading reading = c.element();
+      if (anyUser) {
+        c.output(KV.of(KV.of(ANY_DEVICE, reading.timestamp()), reading));
+        return;
+      }
       if (!reading.user().equals(lastUser)) {
         lastUser = reading.user();
         lastSerials = distinctSerials(c.sideInput(serialsByEmail).get(reading.normalizedUser()));
