@@ -9,6 +9,7 @@ import org.stedi.lakehouse.model.Customer;
 import org.stedi.lakehouse.model.LakeTable;
 import org.stedi.lakehouse.model.Source;
 import org.stedi.lakehouse.transforms.ConsentFilter;
+import org.stedi.lakehouse.transforms.SharedSerials;
 
 /**
  * customer_landing → customer_trusted: each email's current customer record, kept if it consents
@@ -38,10 +39,14 @@ public final class CustomerLandingToTrusted {
     io.writeTable(LakeTable.CUSTOMER_TRUSTED, trusted(readLanding(pipeline, io)), TableFormat.CUSTOMER);
   }
 
-  /** Reads customer_landing and writes its quarantine; returns the parsed records. */
+  /**
+   * Reads customer_landing and writes its quarantine; returns the parsed records. The run report's
+   * measure of the serial-number bug (serial numbers shared by several customers) is taken here.
+   */
   static PCollection<Customer> readLanding(Pipeline pipeline, LakeIO io) {
     LandingRecords<Customer> landing = io.readLanding(pipeline, Source.CUSTOMER, ReadLanding.customers());
     io.writeQuarantine(Source.CUSTOMER, landing.failures());
+    landing.records().apply("MeasureSharedSerialNumbers", SharedSerials.count());
     return landing.records();
   }
 

@@ -33,9 +33,21 @@ public interface LakeOptions extends S3Options {
   void setConsentSinceDate(boolean consentSinceDate);
 
   @Description(
+      "Whose device a step trainer reading is: 'readings' (the default) decides each device's owner from the "
+          + "readings themselves, the phone that records at the device's reading times (docs/contract.md, Device "
+          + "ownership); 'serialNumber' takes the customers whose serialNumber field names the device, as the "
+          + "course's rubric and most hand-written Glue jobs do. Under the serial-number bug (customer records "
+          + "reuse 30 serial numbers) 'serialNumber' admits readings of devices whose owner never consented and "
+          + "loses most training pairs: use it only to reproduce such jobs.")
+  @Default.String(DeviceOwnerRule.DEFAULT)
+  String getDeviceOwner();
+
+  void setDeviceOwner(String deviceOwner);
+
+  @Description(
       "Pair machine_learning_curated on the millisecond alone, as many hand-written Glue jobs do. This pairs "
           + "one customer's step trainer with another customer's phone when their readings share a millisecond. "
-          + "Off by default (pairs on serial number and millisecond).")
+          + "Off by default (pairs each device's readings with its owner's phone at the same millisecond).")
   @Default.Boolean(false)
   boolean getPairOnTimestampOnly();
 

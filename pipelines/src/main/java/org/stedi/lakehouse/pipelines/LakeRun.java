@@ -84,6 +84,7 @@ public final class LakeRun {
    */
   public static Result run(LakeJob job, LakeOptions options) {
     FileSystems.setDefaultPipelineOptions(options);
+    DeviceOwnerRule.of(options); // a wrong --deviceOwner fails before the lake is touched
     Lake lake = Lake.of(options.getLake());
     String runId = newRunId();
     checkLakeExists(lake, job);
@@ -241,6 +242,7 @@ public final class LakeRun {
 
   private static Map<String, Object> echo(LakeOptions options) {
     Map<String, Object> echo = new LinkedHashMap<>();
+    echo.put("deviceOwner", DeviceOwnerRule.of(options).flag());
     echo.put("consentSinceDate", options.getConsentSinceDate());
     echo.put("pairOnTimestampOnly", options.getPairOnTimestampOnly());
     echo.put("filesPerPartition", options.getFilesPerPartition());

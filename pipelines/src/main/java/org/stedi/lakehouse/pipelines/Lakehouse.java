@@ -2,6 +2,7 @@ package org.stedi.lakehouse.pipelines;
 
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.stedi.lakehouse.model.AccelerometerReading;
 import org.stedi.lakehouse.model.Customer;
@@ -12,7 +13,8 @@ import org.stedi.lakehouse.model.StepTrainerReading;
 
 /**
  * The whole lake in one graph: the five zone transitions composed in dependency order, each table
- * computed once and handed on in memory rather than written and read back, and all five tables and
+ * computed once and handed on in memory rather than written and read back (device ownership too: decided
+ * once from the landing readings and used by both step tables), and all five tables and
  * three quarantines published together at the end. The tables are exactly those of running the five
  * pipelines one after another.
  */
@@ -46,21 +48,26 @@ public final class Lakehouse {
         CustomerLandingToTrusted.trusted(CustomerLandingToTrusted.readLanding(pipeline, io));
     io.writeTable(LakeTable.CUSTOMER_TRUSTED, customerTrusted, TableFormat.CUSTOMER);
 
+    PCollection<AccelerometerReading> accelerometerLanding = AccelerometerLandingToTrusted.readLanding(pipeline, io);
     PCollection<AccelerometerReading> accelerometerTrusted =
-        AccelerometerLandingToTrusted.trusted(
-            AccelerometerLandingToTrusted.readLanding(pipeline, io), customerTrusted, options);
+        AccelerometerLandingToTrusted.trusted(accelerometerLanding, customerTrusted, options);
     io.writeTable(LakeTable.ACCELEROMETER_TRUSTED, accelerometerTrusted, TableFormat.ACCELEROMETER);
 
     PCollection<Customer> customersCurated =
         CustomerTrustedToCurated.curated(customerTrusted, accelerometerTrusted);
     io.writeTable(LakeTable.CUSTOMERS_CURATED, customersCurated, TableFormat.CUSTOMER);
 
+    PCollection<StepTrainerReading> stepTrainerLanding = StepTrainerTrusted.readLanding(pipeline, io);
+    PCollection<KV<String, Customer>> curatedDevices =
+        StepTrainerTrusted.curatedDevices(
+            StepTrainerTrusted.attribute(stepTrainerLanding, accelerometerLanding), customersCurated);
     PCollection<StepTrainerReading> stepTrainerTrusted =
-        StepTrainerTrusted.trusted(StepTrainerTrusted.readLanding(pipeline, io), customersCurated, options);
+        StepTrainerTrusted.trusted(stepTrainerLanding, curatedDevices, customersCurated, options);
     io.writeTable(LakeTable.STEP_TRAINER_TRUSTED, stepTrainerTrusted, TableFormat.STEP_TRAINER);
 
     PCollection<MachineLearningRow> machineLearning =
-        MachineLearningCurated.curated(stepTrainerTrusted, accelerometerTrusted, customersCurated, options);
+        MachineLearningCurated.curated(
+            stepTrainerTrusted, accelerometerTrusted, curatedDevices, customersCurated, options);
     io.writeTable(LakeTable.MACHINE_LEARNING_CURATED, machineLearning, TableFormat.MACHINE_LEARNING);
   }
 }

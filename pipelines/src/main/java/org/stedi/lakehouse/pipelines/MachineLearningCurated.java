@@ -2,24 +2,32 @@ package org.stedi.lakehouse.pipelines;
 
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.stedi.lakehouse.landing.ReadLanding;
 import org.stedi.lakehouse.model.AccelerometerReading;
 import org.stedi.lakehouse.model.Customer;
 import org.stedi.lakehouse.model.LakeTable;
 import org.stedi.lakehouse.model.MachineLearningRow;
+import org.stedi.lakehouse.model.Source;
 import org.stedi.lakehouse.model.StepTrainerReading;
+import org.stedi.lakehouse.transforms.DeviceOwnership;
 import org.stedi.lakehouse.transforms.TimestampJoin;
 
 /**
  * step_trainer_trusted + accelerometer_trusted → machine_learning_curated: each step trainer reading
- * paired with the accelerometer readings of its device's customers at the same millisecond
- * ({@link TimestampJoin}); with {@code --pairOnTimestampOnly=true}, paired on the millisecond alone.
+ * paired with the accelerometer readings of its device's owner at the same millisecond ({@link
+ * TimestampJoin#pairWithOwners}). The owners are decided from the landing readings again ({@link
+ * DeviceOwnership}, as step_trainer_trusted decides them), so this job also reads the step trainer and
+ * accelerometer landing data, for evidence only. With {@code --deviceOwner=serialNumber} the users of
+ * a device are the customers whose {@code serialNumber} names it ({@link TimestampJoin#pairWith});
+ * with {@code --pairOnTimestampOnly=true} readings are paired on the millisecond alone.
  */
 public final class MachineLearningCurated {
   public static final LakeJob JOB =
       new LakeJob(
           "machine_learning_curated",
-          List.of(),
+          List.of(Source.STEP_TRAINER, Source.ACCELEROMETER),
           List.of(LakeTable.STEP_TRAINER_TRUSTED, LakeTable.ACCELEROMETER_TRUSTED, LakeTable.CUSTOMERS_CURATED),
           List.of(LakeTable.MACHINE_LEARNING_CURATED),
           List.of(),
@@ -42,21 +50,31 @@ public final class MachineLearningCurated {
         io.readTable(pipeline, LakeTable.ACCELEROMETER_TRUSTED, TableFormat.ACCELEROMETER);
     PCollection<Customer> customersCurated =
         io.readTable(pipeline, LakeTable.CUSTOMERS_CURATED, TableFormat.CUSTOMER);
+    PCollection<StepTrainerReading> stepLanding =
+        io.readLanding(pipeline, Source.STEP_TRAINER, ReadLanding.stepTrainer()).records();
+    PCollection<KV<String, Customer>> curatedDevices =
+        StepTrainerTrusted.curatedDevices(
+            StepTrainerTrusted.attribute(stepLanding, StepTrainerTrusted.readPhoneEvidence(pipeline, io)),
+            customersCurated);
     io.writeTable(
         LakeTable.MACHINE_LEARNING_CURATED,
-        curated(stepTrainerTrusted, accelerometerTrusted, customersCurated, options),
+        curated(stepTrainerTrusted, accelerometerTrusted, curatedDevices, customersCurated, options),
         TableFormat.MACHINE_LEARNING);
   }
 
-  /** machine_learning_curated from the trusted readings and customers_curated. */
+  /** machine_learning_curated from the trusted readings and the curated customers' devices. */
   public static PCollection<MachineLearningRow> curated(
       PCollection<StepTrainerReading> stepTrainerTrusted,
       PCollection<AccelerometerReading> accelerometerTrusted,
+      PCollection<KV<String, Customer>> curatedDevices,
       PCollection<Customer> customersCurated,
       LakeOptions options) {
+    TimestampJoin join =
+        switch (DeviceOwnerRule.of(options)) {
+          case READINGS -> TimestampJoin.pairWithOwners(accelerometerTrusted, curatedDevices);
+          case SERIAL_NUMBER -> TimestampJoin.pairWith(accelerometerTrusted, customersCurated);
+        };
     return stepTrainerTrusted.apply(
-        "PairStepAndAccelerometerReadings",
-        TimestampJoin.pairWith(accelerometerTrusted, customersCurated)
-            .withTimestampOnlyPairing(options.getPairOnTimestampOnly()));
+        "PairStepAndAccelerometerReadings", join.withTimestampOnlyPairing(options.getPairOnTimestampOnly()));
   }
 }

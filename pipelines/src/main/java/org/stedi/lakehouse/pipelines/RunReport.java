@@ -17,9 +17,13 @@ import org.apache.beam.sdk.metrics.MetricResults;
 import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.stedi.lakehouse.landing.ReadLanding;
 import org.stedi.lakehouse.model.LakeTable;
+import org.stedi.lakehouse.model.Source;
 import org.stedi.lakehouse.transforms.ConsentFilter;
+import org.stedi.lakehouse.transforms.DeviceOwnership;
 import org.stedi.lakehouse.transforms.EmailJoin;
+import org.stedi.lakehouse.transforms.OwnedDevices;
 import org.stedi.lakehouse.transforms.SerialNumberJoin;
+import org.stedi.lakehouse.transforms.SharedSerials;
 import org.stedi.lakehouse.transforms.TimestampJoin;
 
 /**
@@ -31,6 +35,9 @@ import org.stedi.lakehouse.transforms.TimestampJoin;
  * an accelerometer reading to pair with, and "written" the pairs: a paired step reading gives one
  * row per accelerometer reading at its millisecond. It reconciles when every step reading is
  * either paired or filtered and the rows written are exactly the pairs made.
+ *
+ * <p>A run that decides device ownership (step_trainer_trusted, machine_learning_curated, the
+ * lakehouse) also reports its {@link Devices}: counts, never emails.
  */
 public record RunReport(
     String runId,
@@ -40,7 +47,8 @@ public record RunReport(
     Instant started,
     Duration duration,
     Map<String, Object> options,
-    List<TableCounts> tables) {
+    List<TableCounts> tables,
+    Devices devices) {
 
   /** The counts of one output table. */
   public record TableCounts(
@@ -53,6 +61,60 @@ public record RunReport(
             && quarantined == 0;
       }
       return read == written + filtered + quarantined;
+    }
+  }
+
+  /**
+   * What a run found out about the devices (the lake contract's device ownership), and the
+   * serial-number bug measured: counts only.
+   *
+   * @param devices distinct serial numbers of the valid step trainer landing readings
+   * @param owned devices that have an owner by their readings (customer or not)
+   * @param noPhone devices at whose reading times no phone recorded
+   * @param noMajority devices whose best user has half of their reading times or less
+   * @param ties devices whose best evidence two users share
+   * @param ownedByCurated owned devices whose owner is a customers_curated customer
+   * @param curatedOwners customers_curated customers who own at least one device
+   * @param curatedWithOtherSerial of those, the customers whose {@code serialNumber} is none of
+   *     their devices' serials
+   * @param sharedSerials serial numbers that valid customer landing records of more than one email
+   *     carry; null when the run did not read the customer landing data
+   * @param recordsWithSharedSerial the valid customer landing records that carry such a serial;
+   *     null when the run did not read the customer landing data
+   */
+  public record Devices(
+      long devices,
+      long owned,
+      long noPhone,
+      long noMajority,
+      long ties,
+      long ownedByCurated,
+      long curatedOwners,
+      long curatedWithOtherSerial,
+      Long sharedSerials,
+      Long recordsWithSharedSerial) {
+
+    /** Without an owner, for any reason. */
+    public long withoutOwner() {
+      return noPhone + noMajority + ties;
+    }
+
+    /** The report's line about devices, for a data scientist to read at a glance. */
+    public String summary() {
+      StringBuilder line = new StringBuilder();
+      if (sharedSerials != null) {
+        line.append(
+            String.format(
+                "serial-number bug: %d serial numbers shared by %d customer records; ", sharedSerials, recordsWithSharedSerial));
+      }
+      line.append(
+          String.format(
+              "%d devices: %d attributed by their readings (%d to curated customers), %d without an owner "
+                  + "(%d no phone, %d no majority, %d %s); %d of the %d curated customers who own a device "
+                  + "have a serialNumber that is not their device's",
+              devices, owned, ownedByCurated, withoutOwner(), noPhone, noMajority, ties, ties == 1 ? "tie" : "ties",
+              curatedWithOtherSerial, curatedOwners));
+      return line.toString();
     }
   }
 
@@ -82,13 +144,31 @@ public record RunReport(
       MetricResults metrics) {
     Counters counters = Counters.of(metrics);
     List<TableCounts> tables = new ArrayList<>();
+    boolean bySerialNumber = DeviceOwnerRule.SERIAL_NUMBER.flag().equals(options.get("deviceOwner"));
     for (LakeTable table : job.outputs()) {
-      tables.add(counts(table, counters));
+      tables.add(counts(table, counters, bySerialNumber));
     }
-    return new RunReport(runId, job.name(), lake.root(), runner, started, duration, options, List.copyOf(tables));
+    Devices devices = null;
+    if (job.landing().contains(Source.STEP_TRAINER) && job.landing().contains(Source.ACCELEROMETER)) {
+      boolean customerLanding = job.landing().contains(Source.CUSTOMER);
+      devices =
+          new Devices(
+              counters.get(DeviceOwnership.class, "devices"),
+              counters.get(DeviceOwnership.class, "devicesOwned"),
+              counters.get(DeviceOwnership.class, "devicesWithoutPhone"),
+              counters.get(DeviceOwnership.class, "devicesWithoutMajority"),
+              counters.get(DeviceOwnership.class, "devicesTied"),
+              counters.get(OwnedDevices.class, "devicesOfCustomers"),
+              counters.get(OwnedDevices.class, "customersOwningDevices"),
+              counters.get(OwnedDevices.class, "customersWithOtherSerial"),
+              customerLanding ? counters.get(SharedSerials.class, "sharedSerials") : null,
+              customerLanding ? counters.get(SharedSerials.class, "recordsWithSharedSerial") : null);
+    }
+    return new RunReport(
+        runId, job.name(), lake.root(), runner, started, duration, options, List.copyOf(tables), devices);
   }
 
-  private static TableCounts counts(LakeTable table, Counters c) {
+  private static TableCounts counts(LakeTable table, Counters c, boolean bySerialNumber) {
     long written = c.get(LakeIO.WRITTEN_NAMESPACE, table.tableName() + "_written");
     Map<String, Long> details = new LinkedHashMap<>();
     switch (table) {
@@ -126,10 +206,11 @@ public record RunReport(
         return new TableCounts(table.tableName(), c.get(EmailJoin.class, "customers"), written, without, 0, details);
       }
       case STEP_TRAINER_TRUSTED -> {
-        long unknown = c.get(SerialNumberJoin.class, "readingsOfUnknownSerials");
+        long unknown =
+            c.get(SerialNumberJoin.class, bySerialNumber ? "readingsOfUnknownSerials" : "readingsOfOtherDevices");
         long beforeConsent = c.get(SerialNumberJoin.class, "readingsBeforeConsent");
         long duplicates = c.get(SerialNumberJoin.class, "duplicateReadings");
-        details.put("unknownSerials", unknown);
+        details.put(bySerialNumber ? "unknownSerials" : "devicesNotOwnedByCurated", unknown);
         details.put("beforeConsent", beforeConsent);
         details.put("duplicates", duplicates);
         return new TableCounts(
@@ -172,6 +253,9 @@ public record RunReport(
               t.filtered(),
               t.quarantined(),
               t.reconciled() ? "yes" : "NO"));
+    }
+    if (devices != null) {
+      out.append("devices: ").append(devices.summary()).append(String.format("%n"));
     }
     for (TableCounts t : tables) {
       if (LakeTable.MACHINE_LEARNING_CURATED.tableName().equals(t.table())) {
@@ -226,6 +310,23 @@ public record RunReport(
         g.writeEndObject();
       }
       g.writeEndArray();
+      if (devices != null) {
+        g.writeObjectFieldStart("devices");
+        g.writeNumberField("devices", devices.devices());
+        g.writeNumberField("attributed", devices.owned());
+        g.writeNumberField("ownedByCurated", devices.ownedByCurated());
+        g.writeNumberField("withoutOwner", devices.withoutOwner());
+        g.writeNumberField("noPhone", devices.noPhone());
+        g.writeNumberField("noMajority", devices.noMajority());
+        g.writeNumberField("ties", devices.ties());
+        g.writeNumberField("curatedOwners", devices.curatedOwners());
+        g.writeNumberField("curatedWithOtherSerial", devices.curatedWithOtherSerial());
+        if (devices.sharedSerials() != null) {
+          g.writeNumberField("sharedSerials", devices.sharedSerials());
+          g.writeNumberField("recordsWithSharedSerial", devices.recordsWithSharedSerial());
+        }
+        g.writeEndObject();
+      }
       g.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -2,26 +2,36 @@ package org.stedi.lakehouse.pipelines;
 
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.stedi.lakehouse.landing.LandingRecords;
 import org.stedi.lakehouse.landing.ReadLanding;
+import org.stedi.lakehouse.model.AccelerometerReading;
 import org.stedi.lakehouse.model.Customer;
+import org.stedi.lakehouse.model.DeviceAttribution;
 import org.stedi.lakehouse.model.LakeTable;
 import org.stedi.lakehouse.model.Source;
 import org.stedi.lakehouse.model.StepTrainerReading;
+import org.stedi.lakehouse.transforms.DeviceOwnership;
+import org.stedi.lakehouse.transforms.OwnedDevices;
 import org.stedi.lakehouse.transforms.SerialNumberJoin;
 
 /**
- * step_trainer_landing → step_trainer_trusted: the readings of devices whose serial number a
- * customers_curated row has, each distinct reading once ({@link SerialNumberJoin}); with {@code
- * --consentSinceDate=true} only those taken since the serial's earliest consent. Rejected lines go
- * to {@code step_trainer/quarantine/}.
+ * step_trainer_landing → step_trainer_trusted: the readings of the devices that customers_curated
+ * customers own, each distinct reading once. By default a device's owner is decided from the
+ * readings ({@link DeviceOwnership} over every valid step trainer and accelerometer landing reading;
+ * docs/contract.md, "Device ownership"); with {@code --deviceOwner=serialNumber}, the owners are the
+ * customers whose {@code serialNumber} names it ({@link SerialNumberJoin#readingsOf}), which the
+ * serial-number bug makes wrong. With {@code --consentSinceDate=true} only the readings taken since
+ * the owner's consent are kept. Rejected step trainer lines go to {@code step_trainer/quarantine/};
+ * the accelerometer landing is read for evidence only (its quarantine belongs to
+ * accelerometer_landing_to_trusted).
  */
 public final class StepTrainerTrusted {
   public static final LakeJob JOB =
       new LakeJob(
           "step_trainer_trusted",
-          List.of(Source.STEP_TRAINER),
+          List.of(Source.STEP_TRAINER, Source.ACCELEROMETER),
           List.of(LakeTable.CUSTOMERS_CURATED),
           List.of(LakeTable.STEP_TRAINER_TRUSTED),
           List.of(Source.STEP_TRAINER),
@@ -40,9 +50,12 @@ public final class StepTrainerTrusted {
   static void buildGraph(Pipeline pipeline, LakeIO io, LakeOptions options) {
     PCollection<Customer> customersCurated =
         io.readTable(pipeline, LakeTable.CUSTOMERS_CURATED, TableFormat.CUSTOMER);
+    PCollection<StepTrainerReading> landing = readLanding(pipeline, io);
+    PCollection<KV<String, Customer>> curatedDevices =
+        curatedDevices(attribute(landing, readPhoneEvidence(pipeline, io)), customersCurated);
     io.writeTable(
         LakeTable.STEP_TRAINER_TRUSTED,
-        trusted(readLanding(pipeline, io), customersCurated, options),
+        trusted(landing, curatedDevices, customersCurated, options),
         TableFormat.STEP_TRAINER);
   }
 
@@ -54,11 +67,38 @@ public final class StepTrainerTrusted {
     return landing.records();
   }
 
-  /** step_trainer_trusted from step_trainer_landing readings and customers_curated. */
+  /** The valid accelerometer landing readings, as evidence of device ownership (no quarantine written). */
+  static PCollection<AccelerometerReading> readPhoneEvidence(Pipeline pipeline, LakeIO io) {
+    return io.readLanding(pipeline, Source.ACCELEROMETER, ReadLanding.accelerometer()).records();
+  }
+
+  /** Each device's owner, from every valid step trainer and accelerometer landing reading. */
+  public static PCollection<DeviceAttribution> attribute(
+      PCollection<StepTrainerReading> stepTrainerLanding, PCollection<AccelerometerReading> accelerometerLanding) {
+    return stepTrainerLanding.apply("AttributeDevicesByTheirReadings", DeviceOwnership.fromPhones(accelerometerLanding));
+  }
+
+  /**
+   * The devices owned by customers_curated customers. Applied in both ownership modes: its counters
+   * measure the serial-number bug for the run report.
+   */
+  public static PCollection<KV<String, Customer>> curatedDevices(
+      PCollection<DeviceAttribution> devices, PCollection<Customer> customersCurated) {
+    return devices.apply("KeepDevicesOfCuratedCustomers", OwnedDevices.of(customersCurated));
+  }
+
+  /** step_trainer_trusted from step_trainer_landing readings, by the options' ownership rule. */
   public static PCollection<StepTrainerReading> trusted(
-      PCollection<StepTrainerReading> landing, PCollection<Customer> customersCurated, LakeOptions options) {
+      PCollection<StepTrainerReading> landing,
+      PCollection<KV<String, Customer>> curatedDevices,
+      PCollection<Customer> customersCurated,
+      LakeOptions options) {
+    SerialNumberJoin join =
+        switch (DeviceOwnerRule.of(options)) {
+          case READINGS -> SerialNumberJoin.readingsOfOwnedDevices(curatedDevices);
+          case SERIAL_NUMBER -> SerialNumberJoin.readingsOf(customersCurated);
+        };
     return landing.apply(
-        "KeepReadingsOfCuratedDevices",
-        SerialNumberJoin.readingsOf(customersCurated).withConsentSinceDate(options.getConsentSinceDate()));
+        "KeepReadingsOfCuratedDevices", join.withConsentSinceDate(options.getConsentSinceDate()));
   }
 }

@@ -25,6 +25,8 @@ import org.stedi.lakehouse.fixtures.StepTrainerLine;
 import org.stedi.lakehouse.model.LakeTable;
 
 class SmallLakeTest {
+  /** Sarah exercises a second after Santosh: each device's one reading time has one phone. */
+  private static final long SARAHS_TIME = EXERCISE_TIME + 1000;
 
   @Test
   void lakehouseWritesEveryTableOfAHandMadeLake(@TempDir Path lake) throws Exception {
@@ -36,10 +38,10 @@ class SmallLakeTest {
         List.of(
             AccelerometerLine.of(SANTOSH, EXERCISE_TIME, 1, 2, 3),
             AccelerometerLine.of(SANTOSH, EXERCISE_TIME, 1, 2, 4),
-            AccelerometerLine.of(SARAH, EXERCISE_TIME, 1, 2, 3)));
+            AccelerometerLine.of(SARAH, SARAHS_TIME, 1, 2, 3)));
     LandingFiles.write(
         lake.resolve("step_trainer/landing/s.json"),
-        List.of(StepTrainerLine.of(EXERCISE_TIME, SERIAL_1, 218), StepTrainerLine.of(EXERCISE_TIME, SERIAL_2, 200)));
+        List.of(StepTrainerLine.of(EXERCISE_TIME, SERIAL_1, 218), StepTrainerLine.of(SARAHS_TIME, SERIAL_2, 200)));
 
     LakeRun.Result result = Lakehouse.run(LakeRun.parseOptions("--lake=" + lake));
 
@@ -61,10 +63,10 @@ class SmallLakeTest {
         List.of(consenting(SANTOSH, SERIAL_1).lastUpdateDate(1000L), consenting(SARAH, SERIAL_2)));
     LandingFiles.write(
         lake.resolve("accelerometer/landing/a.json"),
-        List.of(AccelerometerLine.of(SANTOSH, EXERCISE_TIME, 1, 2, 3), AccelerometerLine.of(SARAH, EXERCISE_TIME, 4, 5, 6)));
+        List.of(AccelerometerLine.of(SANTOSH, EXERCISE_TIME, 1, 2, 3), AccelerometerLine.of(SARAH, SARAHS_TIME, 4, 5, 6)));
     LandingFiles.write(
         lake.resolve("step_trainer/landing/s.json"),
-        List.of(StepTrainerLine.of(EXERCISE_TIME, SERIAL_1, 218), StepTrainerLine.of(EXERCISE_TIME, SERIAL_2, 200)));
+        List.of(StepTrainerLine.of(EXERCISE_TIME, SERIAL_1, 218), StepTrainerLine.of(SARAHS_TIME, SERIAL_2, 200)));
     assertTrue(Lakehouse.run(LakeRun.parseOptions("--lake=" + lake)).report().reconciled());
     String santosh = SANTOSH.toLowerCase(Locale.ROOT);
     String sarah = SARAH.toLowerCase(Locale.ROOT);
