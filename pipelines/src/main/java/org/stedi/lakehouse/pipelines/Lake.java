@@ -7,7 +7,7 @@ import org.stedi.lakehouse.model.LakeTable;
 import org.stedi.lakehouse.model.Source;
 
 /**
- * A lake root and the locations of its folders (SPEC section 1). The root is a local folder,
+ * A lake root and the locations of its folders (docs/contract.md, section 1). The root is a local folder,
  * normalised to an absolute path, or an {@code s3://bucket/prefix} URI kept as given (without a
  * trailing slash).
  */

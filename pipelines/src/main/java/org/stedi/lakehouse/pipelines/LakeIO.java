@@ -63,7 +63,7 @@ public final class LakeIO {
     return pipeline.apply("Read" + stepName(source.folder()) + "Landing", read.from(lake.landing(source) + "/**"));
   }
 
-  /** Reads the published Parquet table, following SPEC section 1's reading rule. */
+  /** Reads the published Parquet table, following the contract's section 1 reading rule. */
   public <T> PCollection<T> readTable(Pipeline pipeline, LakeTable table, TableFormat<T> format) {
     String location = readLocations.get(table.path());
     if (location == null) {

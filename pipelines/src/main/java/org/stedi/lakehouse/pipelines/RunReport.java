@@ -28,7 +28,7 @@ import org.stedi.lakehouse.transforms.TimestampJoin;
 
 /**
  * What a run read, wrote, filtered and quarantined per table, from the pipeline's counters, with
- * SPEC section 5's reconciliation: rows read = rows written + rows filtered by the rule + rows
+ * the contract's section 5 reconciliation: rows read = rows written + rows filtered by the rule + rows
  * quarantined.
  *
  * <p>For machine_learning_curated, "read" counts step trainer readings, "filtered" those without

@@ -1,7 +1,7 @@
 package org.stedi.lakehouse.pipelines;
 
 
-/** SPEC section 1's rule for which files make up a table. */
+/** the contract's section 1 rule for which files make up a table. */
 final class TableFiles {
   private TableFiles() {}
 

@@ -156,7 +156,7 @@ class DiskFaultTest {
   }
 
   /**
-   * Every file a reader of the lake sees (SPEC section 1: no name along its path starts with
+   * Every file a reader of the lake sees (the contract's section 1: no name along its path starts with
    * {@code _} or {@code .}), table links followed, with the SHA-256 of its bytes.
    */
   static Map<String, String> visibleFiles(Path lake) throws Exception {

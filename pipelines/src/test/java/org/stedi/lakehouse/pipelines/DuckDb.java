@@ -3,6 +3,7 @@ package org.stedi.lakehouse.pipelines;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -13,7 +14,7 @@ import org.stedi.lakehouse.fixtures.TableFolder;
 import org.stedi.lakehouse.model.LakeTable;
 
 /**
- * An independent reader of the lake's Parquet tables: DuckDB, following SPEC section 1's reading
+ * An independent reader of the lake's Parquet tables: DuckDB, following the contract's section 1 reading
  * rule (every {@code .parquet} file under the table folder, hidden names left out).
  */
 final class DuckDb implements AutoCloseable {
@@ -78,6 +79,18 @@ final class DuckDb implements AutoCloseable {
       }
     }
     return names;
+  }
+
+  /** Runs a statement that returns no rows (a table of test data, say). */
+  void execute(String sql) throws SQLException {
+    try (Statement statement = connection.createStatement()) {
+      statement.execute(sql);
+    }
+  }
+
+  /** A prepared statement on this database, for loading rows in batches; the caller closes it. */
+  PreparedStatement prepare(String sql) throws SQLException {
+    return connection.prepareStatement(sql);
   }
 
   @Override

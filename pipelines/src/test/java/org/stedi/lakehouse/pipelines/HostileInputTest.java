@@ -42,7 +42,7 @@ import org.stedi.lakehouse.model.LakeTable;
 import org.stedi.lakehouse.model.Source;
 
 /**
- * The whole lakehouse on the DirectRunner over the hostile-input corpus (SPEC section 5): every
+ * The whole lakehouse on the DirectRunner over the hostile-input corpus (the contract's section 5): every
  * line of every file becomes a record in its source's trusted table or a quarantine entry with its
  * file, line number, raw text and a specific reason; the run reconciles; no line is lost (lines
  * counted here, from the files' bytes); the privacy invariants still hold. The run must finish
@@ -261,7 +261,7 @@ class HostileInputTest {
         fields.get("reason"));
   }
 
-  // ---- counting lines from the bytes, as SPEC section 5 says ----------------------------------
+  // ---- counting lines from the bytes, as the contract's section 5 says ----------------------------------
 
   private static boolean isDamagedRest(ExpectedLine line) {
     return !line.isRecord() && line.rawHead().isEmpty();

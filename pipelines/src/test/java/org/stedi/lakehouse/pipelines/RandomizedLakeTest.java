@@ -22,8 +22,8 @@ import org.stedi.lakehouse.model.Source;
 
 /**
  * The lakehouse on small generated lakes of random sizes and defects, on the DirectRunner: for each
- * lake, every table has the generator's expected row count, the run reconciles (SPEC section 5),
- * and the privacy invariants of SPEC section 6 hold, checked with DuckDB over the Parquet output
+ * lake, every table has the generator's expected row count, the run reconciles (the contract's section 5),
+ * and the privacy invariants of the contract's section 6 hold, checked with DuckDB over the Parquet output
  * and the landing JSON ({@link LakeInvariants}).
  *
  * <p>Each lake draws its own seed from a base seed, and all of its settings from its seed. The

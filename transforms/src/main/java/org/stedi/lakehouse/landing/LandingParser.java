@@ -18,7 +18,7 @@ import org.stedi.lakehouse.model.StepTrainerReading;
 
 /**
  * Parses one landing line (one JSON object, UTF-8) into a record of one source, or rejects it with a
- * reason, following SPEC section 5: the line must be a single JSON object; required fields must be
+ * reason, following the contract's section 5: the line must be a single JSON object; required fields must be
  * present and non-null; typed fields must have the right JSON type (epoch milliseconds and
  * {@code distanceFromObject}: integers in the 64-bit range; {@code x}, {@code y}, {@code z}: any
  * finite number; {@code email}, {@code user}, {@code serialNumber}: non-blank strings); free-text

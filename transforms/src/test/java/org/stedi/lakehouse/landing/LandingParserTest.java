@@ -21,7 +21,7 @@ import org.stedi.lakehouse.model.AccelerometerReading;
 import org.stedi.lakehouse.model.Customer;
 import org.stedi.lakehouse.model.StepTrainerReading;
 
-/** The three landing parsers on single lines, without a pipeline (SPEC sections 2 and 5). */
+/** The three landing parsers on single lines, without a pipeline (the contract's sections 2 and 5). */
 class LandingParserTest {
   private static final String EMAIL = "Santosh.Clayton@test.com";
   private static final String SERIAL = "50f7b4f3-7af5-4b07-a421-7b902c8d2b7c";

@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * Stages a run's output tables out of readers' sight and publishes them once the run has
- * succeeded, so that a reader following SPEC section 1's rule sees each table either as the last
+ * succeeded, so that a reader following the contract's section 1 rule sees each table either as the last
  * successful run wrote it or as this run wrote it, never a mix, and never a half-written table.
  *
  * <p>Opening a publisher takes the lake's lock (one run per lake at a time) and first completes any

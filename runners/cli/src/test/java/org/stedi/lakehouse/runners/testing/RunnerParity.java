@@ -29,7 +29,7 @@ import org.stedi.lakehouse.pipelines.RunReport;
  * The test every runner must pass: the same generated landing data (every defect: the serial-number
  * bug, duplicates, malformed lines, re-registrations, readings of several customers at one
  * millisecond) gives the same rows in every table, the same quarantine and the same run-report
- * counts as on the DirectRunner, and the tables keep SPEC section 6's privacy invariants. The data's
+ * counts as on the DirectRunner, and the tables keep the contract's section 6 privacy invariants. The data's
  * seed is drawn at random for each test JVM and printed ({@link #SEED}).
  */
 public final class RunnerParity {
@@ -169,7 +169,7 @@ public final class RunnerParity {
   }
 
   /**
-   * Asserts SPEC section 6's privacy invariants on the tables a runner wrote into {@code lake},
+   * Asserts the contract's section 6 privacy invariants on the tables a runner wrote into {@code lake},
    * checked by {@link LakeInvariants} against the lake's landing data.
    */
   public static void assertPrivacyInvariants(Path lake, String runner) {
@@ -186,6 +186,7 @@ public final class RunnerParity {
   public static void assertSameCounts(Baseline baseline, RunReport report) {
     assertTrue(report.reconciled(), seed() + "\n" + report.toText());
     assertEquals(baseline.report().tables(), report.tables(), seed() + "\nDirectRunner:\n" + baseline.report().toText() + "\n" + report.toText());
+    assertEquals(baseline.report().devices(), report.devices(), seed() + "\n" + report.toText());
     assertEquals(baseline.expected().customerLanding().lines(), report.table(LakeTable.CUSTOMER_TRUSTED).read());
     assertEquals(baseline.expected().accelerometerTrusted(), report.table(LakeTable.ACCELEROMETER_TRUSTED).written());
   }
@@ -215,5 +216,21 @@ public final class RunnerParity {
               details));
     }
     assertEquals(baseline.report().tables(), tables, seed() + "\nDirectRunner:\n" + baseline.report().toText() + "\n" + report.toPrettyString());
+    JsonNode devices = report.get("devices");
+    RunReport.Devices expected = baseline.report().devices();
+    assertEquals(
+        expected,
+        new RunReport.Devices(
+            devices.get("devices").asLong(),
+            devices.get("attributed").asLong(),
+            devices.get("noPhone").asLong(),
+            devices.get("noMajority").asLong(),
+            devices.get("ties").asLong(),
+            devices.get("ownedByCurated").asLong(),
+            devices.get("curatedOwners").asLong(),
+            devices.get("curatedWithOtherSerial").asLong(),
+            devices.get("sharedSerials").asLong(),
+            devices.get("recordsWithSharedSerial").asLong()),
+        seed() + "\n" + report.toPrettyString());
   }
 }
