@@ -25,8 +25,8 @@ import org.stedi.lakehouse.model.Source;
 
 /**
  * Every row of a lake's five output tables, read by DuckDB as an independent reader following the
- * contract's reading rule (section 1: (every {@code .parquet} file under the table folder, hidden names left
- * out)), and every quarantined line: what two runs of the same landing data must agree on, whatever
+ * contract's reading rule (section 1: every {@code .parquet} file under the table folder, hidden names left
+ * out), and every quarantined line: what two runs of the same landing data must agree on, whatever
  * runner wrote them.
  *
  * <p>Rows are sorted and rendered as text; quarantined lines are sorted, with the lake's own folder
