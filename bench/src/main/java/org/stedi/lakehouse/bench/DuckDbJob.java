@@ -11,8 +11,9 @@ import java.util.stream.Collectors;
 
 /**
  * The DuckDB baseline: reads the three landing folders of a lake with {@code read_json}, computes
- * the five tables with {@link LakeSql} and writes each as Snappy Parquet under {@code OUT/<table>/},
- * the reading tables partitioned by {@code dt} (UTC day).
+ * the five tables (and the device owners they rest on) with {@link LakeSql}, each into a DuckDB
+ * table, and writes each of the five as Snappy Parquet under {@code OUT/<table>/}, the reading
+ * tables partitioned by {@code dt} (UTC day).
  *
  * <pre>{@code
  * java -cp ... org.stedi.lakehouse.bench.DuckDbJob LAKE OUT [THREADS]
@@ -46,6 +47,9 @@ public final class DuckDbJob {
       view(statement, "step_trainer_landing", lake.resolve("step_trainer/landing"), LakeSql.STEP_TRAINER_COLUMNS);
       for (LakeSql.Table table : LakeSql.Table.values()) {
         statement.execute("CREATE TABLE " + table.tableName + " AS " + sql.select(table));
+        if (!table.written) {
+          continue;
+        }
         Path target = out.resolve(table.tableName);
         if (table.dayColumn == null) {
           Files.createDirectories(target);

@@ -15,10 +15,10 @@ import org.apache.spark.storage.StorageLevel;
 
 /**
  * The Spark SQL baseline: what an AWS Glue user writes by hand. One Spark application reads the
- * three landing folders with a declared schema, computes the five tables with {@link LakeSql}
- * (each table that a later one reads is persisted, memory and disk), and writes each as Snappy
- * Parquet under {@code OUT/<table>/}, the reading tables partitioned by {@code dt} (UTC day), one
- * file per partition.
+ * three landing folders with a declared schema, computes the five tables (and the device owners
+ * they rest on) with {@link LakeSql} (each relation that a later one reads is persisted, memory and
+ * disk), and writes each of the five as Snappy Parquet under {@code OUT/<table>/}, the reading
+ * tables partitioned by {@code dt} (UTC day), one file per partition.
  *
  * <pre>{@code
  * java --add-opens=... -cp ... org.stedi.lakehouse.bench.SparkSqlJob LAKE OUT [MASTER]
@@ -55,6 +55,9 @@ public final class SparkSqlJob {
           rows = rows.persist(StorageLevel.MEMORY_AND_DISK());
         }
         rows.createOrReplaceTempView(table.tableName);
+        if (!table.written) {
+          continue;
+        }
         String target = out.resolve(table.tableName).toString();
         if (table.dayColumn == null) {
           rows.write().mode(SaveMode.Overwrite).option("compression", "snappy").parquet(target);
