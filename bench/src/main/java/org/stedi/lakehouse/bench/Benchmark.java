@@ -182,7 +182,7 @@ public final class Benchmark {
 
   /**
    * Counts each table's rows: every {@code .parquet} file under its folder, leaving out files and
-   * folders whose names start with {@code _} or {@code .} (SPEC section 1). A table without files
+   * folders whose names start with {@code _} or {@code .} (docs/contract.md, section 1). A table without files
    * has no rows.
    */
   static Map<String, Long> countRows(Map<String, Path> tables) throws SQLException, IOException {

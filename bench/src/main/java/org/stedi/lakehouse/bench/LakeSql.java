@@ -5,7 +5,7 @@ import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /**
- * The five tables of SPEC section 3 as plain SQL, the way a data engineer writes them by hand for
+ * The five tables of the contract's section 3 as plain SQL, the way a data engineer writes them by hand for
  * Spark SQL or DuckDB: the baselines the benchmark holds the lakehouse against. Both baselines run
  * the same statements; only identifier quoting differs ({@code user} and {@code timestamp} are
  * keywords in both dialects).
@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
  * <p>The statements expect three views of the landing data ({@code customer_landing}, {@code
  * accelerometer_landing}, {@code step_trainer_landing}) and define each relation of {@link Table}
  * from the previous ones, in its order. Besides the five tables there is one relation that is not
- * written: {@code device_owners}, each device's owner by the readings (SPEC section 7), which the
+ * written: {@code device_owners}, each device's owner by the readings (the contract's section 7), which the
  * two step trainer tables read. They implement the default options (ownership by the readings, no
  * consent-since-date, pairing on owner and time) and do no quarantine: the benchmark's data has no
  * malformed lines, so every landing row is a valid reading.
@@ -88,7 +88,7 @@ final class LakeSql {
           + "WHERE lower(trim(a." + q("user") + ")) IN (SELECT lower(trim(email)) FROM customer_trusted)";
       case CUSTOMERS_CURATED -> "SELECT " + list(CUSTOMER_COLUMNS, "c.") + " FROM customer_trusted c "
           + "WHERE lower(trim(c.email)) IN (SELECT lower(trim(" + q("user") + ")) FROM accelerometer_trusted)";
-        // SPEC section 7. A device's reading times are its distinct sensorReadingTime values; a
+        // the contract's section 7. A device's reading times are its distinct sensorReadingTime values; a
         // user's evidence is the number of them at which the user's phone (any valid reading,
         // consent or not) recorded. The owner is the user with the most evidence, when that is more
         // than half the reading times and more than the runner-up's; other devices have no owner.

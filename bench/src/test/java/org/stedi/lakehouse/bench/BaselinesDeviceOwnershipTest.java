@@ -27,7 +27,7 @@ import org.stedi.lakehouse.fixtures.TableFolder;
 
 /**
  * The SQL baselines' step trainer tables on a hand-made landing lake, row by row: devices are owned
- * by the readings (SPEC section 7), whatever the customers' serial numbers say.
+ * by the readings (the contract's section 7), whatever the customers' serial numbers say.
  *
  * <ul>
  *   <li>Santosh consents; his record carries SERIAL_2 (the serial-number bug), but his phone

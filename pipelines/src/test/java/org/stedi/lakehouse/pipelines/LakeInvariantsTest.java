@@ -34,7 +34,7 @@ import org.stedi.lakehouse.fixtures.StepTrainerLine;
 /**
  * The privacy-invariant checker on hand-made lakes (landing lines and Parquet written by DuckDB, no
  * lakehouse run): silent on a lake that keeps the rules, and naming each rule a lake breaks. The
- * device ownership the checker decides from the landing readings (SPEC section 7) is shown to
+ * device ownership the checker decides from the landing readings (the contract's section 7) is shown to
  * matter: a device's owner by the readings overrules the serial numbers of customer records, a
  * device without an owner is named, and invalid or repeated landing lines add no evidence.
  */
