@@ -63,6 +63,19 @@ public final class LakeIO {
     return pipeline.apply("Read" + stepName(source.folder()) + "Landing", read.from(lake.landing(source) + "/**"));
   }
 
+  /**
+   * Reads a source's landing folder for its valid records only, where another pipeline owns the
+   * source's quarantine (the device-ownership evidence of the step trainer pipelines). The rejected
+   * lines are still consumed, by a step that drops them: Beam 2.70's SparkRunner mistranslates a
+   * multi-output ParDo whose extra output nobody reads (apache/beam#37994, fixed after 2.70), which
+   * here surfaced as a ClassCastException between the two outputs.
+   */
+  public <T> PCollection<T> readLandingRecords(Pipeline pipeline, Source source, ReadLanding<T> read) {
+    LandingRecords<T> landing = readLanding(pipeline, source, read);
+    landing.failures().apply("Skip" + stepName(source.folder()) + "LinesOwnedByAnotherQuarantine", ParDo.of(new DropFn()));
+    return landing.records();
+  }
+
   /** Reads the published Parquet table, following the contract's section 1 reading rule. */
   public <T> PCollection<T> readTable(Pipeline pipeline, LakeTable table, TableFormat<T> format) {
     String location = readLocations.get(table.path());
@@ -126,6 +139,13 @@ public final class LakeIO {
       }
     }
     return name.toString();
+  }
+
+  private static final class DropFn extends DoFn<QuarantinedLine, Void> {
+    @ProcessElement
+    public void processElement(@Element QuarantinedLine line) {
+      // Counted and kept by the pipeline that owns this source's quarantine.
+    }
   }
 
   private static final class CountWrittenFn<T> extends DoFn<T, T> {

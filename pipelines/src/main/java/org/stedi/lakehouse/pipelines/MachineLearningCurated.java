@@ -51,7 +51,7 @@ public final class MachineLearningCurated {
     PCollection<Customer> customersCurated =
         io.readTable(pipeline, LakeTable.CUSTOMERS_CURATED, TableFormat.CUSTOMER);
     PCollection<StepTrainerReading> stepLanding =
-        io.readLanding(pipeline, Source.STEP_TRAINER, ReadLanding.stepTrainer()).records();
+        io.readLandingRecords(pipeline, Source.STEP_TRAINER, ReadLanding.stepTrainer());
     PCollection<KV<String, Customer>> curatedDevices =
         StepTrainerTrusted.curatedDevices(
             StepTrainerTrusted.attribute(stepLanding, StepTrainerTrusted.readPhoneEvidence(pipeline, io)),

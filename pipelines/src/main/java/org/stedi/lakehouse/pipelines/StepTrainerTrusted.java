@@ -69,7 +69,7 @@ public final class StepTrainerTrusted {
 
   /** The valid accelerometer landing readings, as evidence of device ownership (no quarantine written). */
   static PCollection<AccelerometerReading> readPhoneEvidence(Pipeline pipeline, LakeIO io) {
-    return io.readLanding(pipeline, Source.ACCELEROMETER, ReadLanding.accelerometer()).records();
+    return io.readLandingRecords(pipeline, Source.ACCELEROMETER, ReadLanding.accelerometer());
   }
 
   /** Each device's owner, from every valid step trainer and accelerometer landing reading. */
