@@ -33,8 +33,10 @@ import software.amazon.awssdk.core.exception.SdkServiceException;
 
 /**
  * Runs one {@link LakeJob} on a lake: locks the lake, stages the job's outputs out of readers'
- * sight, builds and runs the Beam pipeline, checks that every table reconciles, publishes the
- * outputs (each table atomically), and writes the run report to {@code <lake>/_reports/}.
+ * sight, builds and runs the Beam pipeline, counts the rows of every staged table from its files'
+ * Parquet footers (which also proves each file whole), checks that every table reconciles,
+ * publishes the outputs (each table atomically), and writes the run report to {@code
+ * <lake>/_reports/}.
  *
  * <p>If the pipeline fails, or its counts do not reconcile, nothing is published: every table stays
  * as the last successful run left it.
@@ -117,8 +119,13 @@ public final class LakeRun {
       Instant started = Instant.now();
       PipelineResult result = runToCompletion(job, lake, options, pipeline);
       Duration duration = Duration.between(started, Instant.now());
+      Map<LakeTable, Long> written = new HashMap<>();
+      for (LakeTable table : job.outputs()) {
+        written.put(table, TableReader.footerRows(staging.get(table.path()), table));
+      }
       RunReport report =
-          RunReport.of(job, runId, lake, options.getRunner().getSimpleName(), echo(options), started, duration, result.metrics());
+          RunReport.of(
+              job, runId, lake, options.getRunner().getSimpleName(), echo(options), started, duration, result.metrics(), written);
       if (!report.reconciled()) {
         throw new LakeException(
             job.name() + " run " + runId + " did not reconcile, so nothing was published:\n" + report.toText());

@@ -36,6 +36,9 @@ import org.stedi.lakehouse.transforms.TimestampJoin;
  * row per accelerometer reading at its millisecond. It reconciles when every step reading is
  * either paired or filtered and the rows written are exactly the pairs made.
  *
+ * <p>"written" is the number of rows in the table's staged Parquet files, summed from their
+ * footers before the run publishes; the other figures come from the pipeline's counters.
+ *
  * <p>A run that decides device ownership (step_trainer_trusted, machine_learning_curated, the
  * lakehouse) also reports its {@link Devices}: counts, never emails.
  */
@@ -141,12 +144,13 @@ public record RunReport(
       Map<String, Object> options,
       Instant started,
       Duration duration,
-      MetricResults metrics) {
+      MetricResults metrics,
+      Map<LakeTable, Long> writtenRows) {
     Counters counters = Counters.of(metrics);
     List<TableCounts> tables = new ArrayList<>();
     boolean bySerialNumber = DeviceOwnerRule.SERIAL_NUMBER.flag().equals(options.get("deviceOwner"));
     for (LakeTable table : job.outputs()) {
-      tables.add(counts(table, counters, bySerialNumber));
+      tables.add(counts(table, counters, bySerialNumber, writtenRows.get(table)));
     }
     Devices devices = null;
     if (job.landing().contains(Source.STEP_TRAINER) && job.landing().contains(Source.ACCELEROMETER)) {
@@ -168,8 +172,9 @@ public record RunReport(
         runId, job.name(), lake.root(), runner, started, duration, options, List.copyOf(tables), devices);
   }
 
-  private static TableCounts counts(LakeTable table, Counters c, boolean bySerialNumber) {
-    long written = c.get(LakeIO.WRITTEN_NAMESPACE, table.tableName() + "_written");
+  private static TableCounts counts(LakeTable table, Counters c, boolean bySerialNumber, Long footerRows) {
+    // The rows in the staged files, from their footers; the counter only where no files were counted.
+    long written = footerRows != null ? footerRows : c.get(LakeIO.WRITTEN_NAMESPACE, table.tableName() + "_written");
     Map<String, Long> details = new LinkedHashMap<>();
     switch (table) {
       case CUSTOMER_TRUSTED -> {

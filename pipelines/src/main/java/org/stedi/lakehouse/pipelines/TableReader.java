@@ -103,6 +103,27 @@ public final class TableReader {
     }
   }
 
+  /**
+   * The rows of the Parquet files of a table folder (by the reading rule), summed from their footers.
+   * Opening each footer also proves that the file is whole: a file cut short has no footer.
+   *
+   * @throws LakeException naming the file whose footer cannot be read
+   */
+  static long footerRows(String location, LakeTable table) {
+    long rows = 0;
+    for (MatchResult.Metadata file : visibleFiles(location, table)) {
+      try (ParquetFileReader footer = ParquetFileReader.open(new BeamInputFile(file))) {
+        rows += footer.getRecordCount();
+      } catch (IOException | RuntimeException e) {
+        throw new LakeException(
+            "the staged file " + file.resourceId() + " of " + table.tableName() + " is not a whole Parquet file ("
+                + LakeRun.rootMessage(e) + ")",
+            e);
+      }
+    }
+    return rows;
+  }
+
   private static List<MatchResult.Metadata> visibleFiles(String location, LakeTable table) {
     try {
       MatchResult match = FileSystems.match(location + "/**", EmptyMatchTreatment.ALLOW);
