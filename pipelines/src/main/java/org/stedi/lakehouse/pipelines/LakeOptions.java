@@ -54,6 +54,15 @@ public interface LakeOptions extends S3Options {
   void setPairOnTimestampOnly(boolean pairOnTimestampOnly);
 
   @Description(
+      "On the DirectRunner, which holds every collection in memory, stop before the run when the landing data "
+          + "is too big for the JVM's heap (about 12 bytes of heap per byte of landing JSON), naming the lake's size "
+          + "and the runners to use instead. false runs anyway.")
+  @Default.Boolean(true)
+  boolean getDirectRunnerMemoryCheck();
+
+  void setDirectRunnerMemoryCheck(boolean directRunnerMemoryCheck);
+
+  @Description(
       "Parquet files written per partition (per dt= folder of the reading tables, per table for the "
           + "customer tables). Few, large files read fastest in Athena and Spark.")
   @Default.Integer(2)

@@ -90,6 +90,7 @@ public final class LakeRun {
     Lake lake = Lake.of(options.getLake());
     String runId = newRunId();
     checkLakeExists(lake, job);
+    checkDirectRunnerMemory(lake, job, options);
     try (TablePublisher publisher = openPublisher(lake, runId, options)) {
       Map<String, String> reads = new HashMap<>();
       for (LakeTable input : job.inputs()) {
@@ -212,6 +213,19 @@ public final class LakeRun {
                 + " landing JSON files there");
       }
     }
+  }
+
+  /** On the DirectRunner, refuses a lake whose landing data the heap cannot hold (unless told not to check). */
+  private static void checkDirectRunnerMemory(Lake lake, LakeJob job, LakeOptions options) {
+    if (!"DirectRunner".equals(options.getRunner().getSimpleName()) || !options.getDirectRunnerMemoryCheck()) {
+      return;
+    }
+    long landing = DirectRunnerMemory.landingBytes(lake, job.landing());
+    DirectRunnerMemory.refusal(lake, job.name(), landing, Runtime.getRuntime().maxMemory())
+        .ifPresent(
+            refusal -> {
+              throw new LakeException(refusal);
+            });
   }
 
   /** Lists the lake once, so that a wrong bucket, endpoint or credential fails fast and clearly. */

@@ -1,0 +1,44 @@
+package org.stedi.lakehouse.pipelines;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.stedi.lakehouse.fixtures.AccelerometerLine;
+import org.stedi.lakehouse.fixtures.LandingFiles;
+import org.stedi.lakehouse.model.Source;
+
+class DirectRunnerMemoryTest {
+
+  @Test
+  void landingBytesCountGzipFilesAtTheirUncompressedSizeAndLeaveHiddenFilesOut(@TempDir Path root) {
+    List<Object> lines = new ArrayList<>();
+    for (int i = 0; i < 20_000; i++) {
+      lines.add(AccelerometerLine.of("Someone@test.com", 1655564444103L + i, 1, 1, 1));
+    }
+    Path plain = LandingFiles.write(root.resolve("accelerometer/landing/a.json"), lines);
+    Path gzip = LandingFiles.writeGzip(root.resolve("accelerometer/landing/b.json.gz"), lines);
+    LandingFiles.write(root.resolve("accelerometer/landing/_hidden/c.json"), lines);
+    LandingFiles.write(root.resolve("customer/landing/.d.json"), lines);
+    long uncompressed = plain.toFile().length();
+    assertTrue(gzip.toFile().length() * 5 < uncompressed, "the test data compresses well");
+
+    Lake lake = Lake.of(root.toString());
+    assertEquals(2 * uncompressed, DirectRunnerMemory.landingBytes(lake, List.of(Source.values())));
+  }
+
+  @Test
+  void aLakeFitsWhenItsEstimateIsWithinTheHeap() {
+    Lake lake = Lake.of("/data/lake");
+    long landing = 100L << 20;
+    assertTrue(DirectRunnerMemory.refusal(lake, "lakehouse", landing, landing * DirectRunnerMemory.HEAP_PER_LANDING_BYTE).isEmpty());
+    String refusal =
+        DirectRunnerMemory.refusal(lake, "lakehouse", landing, landing * DirectRunnerMemory.HEAP_PER_LANDING_BYTE - 1)
+            .orElseThrow();
+    assertTrue(refusal.startsWith("lakehouse: the lake /data/lake holds 100 MB of landing data, which needs about 1.2 GB"), refusal);
+  }
+}
