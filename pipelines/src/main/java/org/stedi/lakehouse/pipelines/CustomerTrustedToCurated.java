@@ -37,6 +37,7 @@ public final class CustomerTrustedToCurated {
         io.readTable(pipeline, LakeTable.CUSTOMER_TRUSTED, TableFormat.CUSTOMER);
     PCollection<AccelerometerReading> accelerometerTrusted =
         io.readTable(pipeline, LakeTable.ACCELEROMETER_TRUSTED, TableFormat.ACCELEROMETER);
+    io.tallyInput(LakeTable.CUSTOMERS_CURATED, customerTrusted);
     io.writeTable(LakeTable.CUSTOMERS_CURATED, curated(customerTrusted, accelerometerTrusted), TableFormat.CUSTOMER);
   }
 

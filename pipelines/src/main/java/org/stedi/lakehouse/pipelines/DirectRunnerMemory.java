@@ -66,9 +66,12 @@ final class DirectRunnerMemory {
             + "(STEDI_JAVA_OPTS=-Xmx...), or try anyway with --directRunnerMemoryCheck=false");
   }
 
+  /** The most a landing gzip file is taken to expand. */
+  private static final long MAX_RATIO = 20;
+
   /**
    * A gzip file's uncompressed size from its trailer (the size of its last member, modulo 4 GiB),
-   * never less than its compressed size.
+   * between its compressed size and {@link #MAX_RATIO} times that.
    */
   private static long uncompressedSize(MatchResult.Metadata file) throws IOException {
     long compressed = file.sizeBytes();
@@ -86,7 +89,8 @@ final class DirectRunnerMemory {
       }
       trailer.flip();
       long recorded = trailer.remaining() == 4 ? Integer.toUnsignedLong(trailer.getInt()) : 0;
-      return Math.max(recorded, compressed);
+      // A damaged file's trailer can claim anything: JSON lines rarely compress beyond 20 to 1.
+      return Math.max(compressed, Math.min(recorded, MAX_RATIO * compressed));
     }
   }
 

@@ -1,7 +1,12 @@
 package org.stedi.lakehouse.pipelines;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.parquet.ParquetIO;
@@ -9,8 +14,11 @@ import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Filter;
+import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
 import org.stedi.lakehouse.landing.LandingRecords;
 import org.stedi.lakehouse.landing.ReadLanding;
 import org.stedi.lakehouse.model.LakeTable;
@@ -33,6 +41,14 @@ public final class LakeIO {
   private final int filesPerPartition;
   private final String runId;
   private final LakeWrite writes = new LakeWrite();
+  private final List<PCollection<KV<String, Long>>> tallies = new ArrayList<>();
+
+  /** Tally name suffixes: a source's parsed records, its rejected lines, a rule's input, a table's rows. */
+  static final String RECORDS = "_records";
+
+  static final String QUARANTINED = "_quarantined";
+  static final String INPUT = "_input";
+  static final String ROWS = "_rows";
 
   /**
    * @param readLocations folder of the published version of each table the run reads, by table path
@@ -58,9 +74,36 @@ public final class LakeIO {
     return lake;
   }
 
-  /** Reads a source's landing folder (every file under it, hidden names left out). */
+  /**
+   * Reads a source's landing folder (every file under it, hidden names left out), tallying its
+   * records ({@code <source>_records}) and rejected lines ({@code <source>_quarantined}).
+   */
   public <T> LandingRecords<T> readLanding(Pipeline pipeline, Source source, ReadLanding<T> read) {
+    LandingRecords<T> landing = parse(pipeline, source, read);
+    tally(source.folder() + RECORDS, landing.records());
+    tally(source.folder() + QUARANTINED, landing.failures());
+    return landing;
+  }
+
+  private <T> LandingRecords<T> parse(Pipeline pipeline, Source source, ReadLanding<T> read) {
     return pipeline.apply("Read" + stepName(source.folder()) + "Landing", read.from(lake.landing(source) + "/**"));
+  }
+
+  /** Tallies the elements that a table's rule takes in ({@code <table>_input}). */
+  public void tallyInput(LakeTable table, PCollection<?> input) {
+    tally(table.tableName() + INPUT, input);
+  }
+
+  private <T> void tally(String name, PCollection<T> elements) {
+    tallies.add(
+        elements
+            .apply("Tally" + stepName(name), ParDo.of(new Tallies.TallyFn<T>(name)))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of())));
+  }
+
+  /** Where a run's tallies are written: under its temporary folder, removed once it has published. */
+  static String talliesLocation(Lake lake, String runId) {
+    return lake.resolve(TablePublisher.TEMPORARY + "/" + runId + "/tallies");
   }
 
   /**
@@ -71,7 +114,7 @@ public final class LakeIO {
    * here surfaced as a ClassCastException between the two outputs.
    */
   public <T> PCollection<T> readLandingRecords(Pipeline pipeline, Source source, ReadLanding<T> read) {
-    LandingRecords<T> landing = readLanding(pipeline, source, read);
+    LandingRecords<T> landing = parse(pipeline, source, read);
     landing.failures().apply("Skip" + stepName(source.folder()) + "LinesOwnedByAnotherQuarantine", ParDo.of(new DropFn()));
     return landing.records();
   }
@@ -100,6 +143,7 @@ public final class LakeIO {
     PCollection<T> counted =
         rows.apply("Count" + step + "Rows", ParDo.of(new CountWrittenFn<T>(table.tableName() + "_written")))
             .setCoder(format.coder());
+    tally(table.tableName() + ROWS, counted);
     writes.addTable("Tag" + step + "Rows", relative(staging(table.path())), counted, format);
   }
 
@@ -111,6 +155,12 @@ public final class LakeIO {
 
   /** Applies the one write of all the tables and quarantines the graph has produced. */
   void writeAll() {
+    if (!tallies.isEmpty()) {
+      writes.addTallies(
+          "TagTallies",
+          relative(talliesLocation(lake, runId)),
+          PCollectionList.of(tallies).apply("FlattenTallies", Flatten.pCollections()));
+    }
     writes.writeAll(lake.root(), lake.resolve(TablePublisher.TEMPORARY + "/" + runId), filesPerPartition);
   }
 

@@ -126,7 +126,16 @@ public final class LakeRun {
       }
       RunReport report =
           RunReport.of(
-              job, runId, lake, options.getRunner().getSimpleName(), echo(options), started, duration, result.metrics(), written);
+              job,
+              runId,
+              lake,
+              options.getRunner().getSimpleName(),
+              echo(options),
+              started,
+              duration,
+              result.metrics(),
+              Tallies.read(LakeIO.talliesLocation(lake, runId)),
+              written);
       if (!report.reconciled()) {
         throw new LakeException(
             job.name() + " run " + runId + " did not reconcile, so nothing was published:\n" + report.toText());

@@ -13,7 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CustomCoder;
+import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.io.Compression;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.TextIO;
@@ -25,23 +27,31 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.PaneInfo;
 import org.apache.beam.sdk.util.VarInt;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.stedi.lakehouse.model.QuarantinedLine;
 
 /**
- * All outputs of a run in one file write: the rows of every table and quarantine are tagged with
- * their output, and a single {@link FileIO#writeDynamic()} writes each (output, partition)
+ * All outputs of a run in one file write: the rows of every table and quarantine, and the run's
+ * tallies (its counts as data, see {@link Tallies}), are tagged with their output, and a single {@link FileIO#writeDynamic()} writes each (output, partition)
  * destination with its own sink (Snappy Parquet for tables, JSON lines for quarantines). One write
  * instead of one per output keeps the pipeline small (each write expands into some thirty steps),
  * which matters most on the DirectRunner, and gives every runner one write stage.
  */
 final class LakeWrite {
+  /** What an output holds. */
+  enum Kind {
+    TABLE,
+    QUARANTINE,
+    TALLIES
+  }
+
   /** Where and how one output is written. */
-  record Output(String folder, TableFormat<?> format) implements Serializable {
+  record Output(String folder, TableFormat<?> format, Kind kind) implements Serializable {
     boolean isTable() {
-      return format != null;
+      return kind == Kind.TABLE;
     }
   }
 
@@ -56,12 +66,17 @@ final class LakeWrite {
 
   /** Adds a table's rows, written as Parquet into {@code folder} (relative to the base). */
   <T> void addTable(String step, String folder, PCollection<T> tableRows, TableFormat<T> format) {
-    add(step, new Output(folder, format), tableRows, format.coder());
+    add(step, new Output(folder, format, Kind.TABLE), tableRows, format.coder());
   }
 
   /** Adds quarantined lines, written as JSON lines into {@code folder} (relative to the base). */
   void addQuarantine(String step, String folder, PCollection<QuarantinedLine> lines) {
-    add(step, new Output(folder, null), lines, QuarantinedLine.Coder.of());
+    add(step, new Output(folder, null, Kind.QUARANTINE), lines, QuarantinedLine.Coder.of());
+  }
+
+  /** Adds the run's tallies ({@code name, count} per bundle), written as tab-separated lines into {@code folder}. */
+  void addTallies(String step, String folder, PCollection<KV<String, Long>> tallies) {
+    add(step, new Output(folder, null, Kind.TALLIES), tallies, KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()));
   }
 
   private <T> void add(String step, Output output, PCollection<T> elements, Coder<T> coder) {
@@ -127,7 +142,11 @@ final class LakeWrite {
     @Override
     public FileIO.Sink<OutputRow> apply(String destination) {
       Output output = outputs.get(outputOf(destination));
-      return output.isTable() ? new ParquetRowSink(output.format()) : new QuarantineSink();
+      return switch (output.kind()) {
+        case TABLE -> new ParquetRowSink(output.format());
+        case QUARANTINE -> new QuarantineSink();
+        case TALLIES -> new TallySink();
+      };
     }
   }
 
@@ -143,8 +162,16 @@ final class LakeWrite {
       Output output = outputs.get(outputOf(destination));
       String partition = destination.substring(destination.indexOf('/') + 1);
       String folder = output.folder() + "/" + (partition.isEmpty() ? "" : "dt=" + partition + "/");
-      String prefix = output.isTable() ? "part" : "quarantine";
-      String suffix = output.isTable() ? ".parquet" : ".json";
+      String prefix = switch (output.kind()) {
+        case TABLE -> "part";
+        case QUARANTINE -> "quarantine";
+        case TALLIES -> "tallies";
+      };
+      String suffix = switch (output.kind()) {
+        case TABLE -> ".parquet";
+        case QUARANTINE -> ".json";
+        case TALLIES -> ".tsv";
+      };
       return new PartNaming(folder + prefix, suffix);
     }
   }
@@ -205,6 +232,29 @@ final class LakeWrite {
     @Override
     public void write(OutputRow row) throws IOException {
       text.write(quarantineJson((QuarantinedLine) row.row()));
+    }
+
+    @Override
+    public void flush() throws IOException {
+      text.flush();
+    }
+  }
+
+  /** Writes tallies as {@code name<TAB>count} lines. */
+  private static final class TallySink implements FileIO.Sink<OutputRow> {
+    private transient TextIO.Sink text;
+
+    @Override
+    public void open(WritableByteChannel channel) throws IOException {
+      text = TextIO.sink();
+      text.open(channel);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void write(OutputRow row) throws IOException {
+      KV<String, Long> tally = (KV<String, Long>) row.row();
+      text.write(tally.getKey() + "\t" + tally.getValue());
     }
 
     @Override

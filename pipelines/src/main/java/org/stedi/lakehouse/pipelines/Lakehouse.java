@@ -55,6 +55,7 @@ public final class Lakehouse {
 
     PCollection<Customer> customersCurated =
         CustomerTrustedToCurated.curated(customerTrusted, accelerometerTrusted);
+    io.tallyInput(LakeTable.CUSTOMERS_CURATED, customerTrusted);
     io.writeTable(LakeTable.CUSTOMERS_CURATED, customersCurated, TableFormat.CUSTOMER);
 
     PCollection<StepTrainerReading> stepTrainerLanding = StepTrainerTrusted.readLanding(pipeline, io);
@@ -65,6 +66,7 @@ public final class Lakehouse {
         StepTrainerTrusted.trusted(stepTrainerLanding, curatedDevices, customersCurated, options);
     io.writeTable(LakeTable.STEP_TRAINER_TRUSTED, stepTrainerTrusted, TableFormat.STEP_TRAINER);
 
+    io.tallyInput(LakeTable.MACHINE_LEARNING_CURATED, stepTrainerTrusted);
     PCollection<MachineLearningRow> machineLearning =
         MachineLearningCurated.curated(
             stepTrainerTrusted, accelerometerTrusted, curatedDevices, customersCurated, options);

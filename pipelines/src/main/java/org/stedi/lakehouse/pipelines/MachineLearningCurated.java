@@ -56,6 +56,7 @@ public final class MachineLearningCurated {
         StepTrainerTrusted.curatedDevices(
             StepTrainerTrusted.attribute(stepLanding, StepTrainerTrusted.readPhoneEvidence(pipeline, io)),
             customersCurated);
+    io.tallyInput(LakeTable.MACHINE_LEARNING_CURATED, stepTrainerTrusted);
     io.writeTable(
         LakeTable.MACHINE_LEARNING_CURATED,
         curated(stepTrainerTrusted, accelerometerTrusted, curatedDevices, customersCurated, options),

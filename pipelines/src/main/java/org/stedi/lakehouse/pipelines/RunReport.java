@@ -36,8 +36,15 @@ import org.stedi.lakehouse.transforms.TimestampJoin;
  * row per accelerometer reading at its millisecond. It reconciles when every step reading is
  * either paired or filtered and the rows written are exactly the pairs made.
  *
- * <p>"written" is the number of rows in the table's staged Parquet files, summed from their
- * footers before the run publishes; the other figures come from the pipeline's counters.
+ * <p>What the figures are made of, so that they are exact on every runner whatever it retried or
+ * recomputed: "read", "quarantined" and the rows each rule produced are counted as data ({@link
+ * Tallies}); "written" is the number of rows in the table's staged Parquet files, summed from their
+ * footers before the run publishes (which also proves each file whole); "filtered" is the rule's
+ * input less what it produced. The reasons ("details") and the devices come from the runner's
+ * counters: Beam metrics, which Spark reports as attempted values, so a recomputed partition counts
+ * twice there. A table reconciles when its files hold exactly the rows produced and its lines add
+ * up; when the counters' own totals equal the data's, the reasons must also add up to the filtered
+ * rows (always on the DirectRunner, whose counters are committed values).
  *
  * <p>A run that decides device ownership (step_trainer_trusted, machine_learning_curated, the
  * lakehouse) also reports its {@link Devices}: counts, never emails.
@@ -53,17 +60,48 @@ public record RunReport(
     List<TableCounts> tables,
     Devices devices) {
 
-  /** The counts of one output table. */
+  /**
+   * The counts of one output table.
+   *
+   * @param read rows the table's rule took in (for a landing table: its non-blank lines, records and
+   *     rejected lines), counted as data
+   * @param written rows in the table's staged files, from their Parquet footers
+   * @param filtered rows the rule left out: for machine_learning_curated the step readings without a
+   *     pair (from the counters), else the rule's input less the rows it produced, counted as data
+   * @param quarantined rejected landing lines, counted as data
+   * @param produced rows the rule handed to the table's write, counted as data
+   * @param details why rows were filtered, from the runner's counters
+   * @param detailsExact whether the counters saw each element once: their totals equal the data's.
+   *     Spark reports counters as attempted values, so a recomputed partition counts twice there;
+   *     then the details are approximate and only the data decides
+   * @param countersCommitted whether the runner reported committed counter values (the
+   *     DirectRunner), in which case the details must be exact
+   */
   public record TableCounts(
-      String table, long read, long written, long filtered, long quarantined, Map<String, Long> details) {
+      String table,
+      long read,
+      long written,
+      long filtered,
+      long quarantined,
+      long produced,
+      Map<String, Long> details,
+      boolean detailsExact,
+      boolean countersCommitted) {
 
     public boolean reconciled() {
-      if (LakeTable.MACHINE_LEARNING_CURATED.tableName().equals(table)) {
-        return read == details.getOrDefault("pairedStepReadings", -1L) + filtered
-            && written == details.getOrDefault("pairs", -1L)
-            && quarantined == 0;
+      boolean files = written == produced;
+      if (countersCommitted && !detailsExact) {
+        return false;
       }
-      return read == written + filtered + quarantined;
+      if (LakeTable.MACHINE_LEARNING_CURATED.tableName().equals(table)) {
+        return files
+            && quarantined == 0
+            && (!detailsExact
+                || (read == details.getOrDefault("pairedStepReadings", -1L) + filtered
+                    && written == details.getOrDefault("pairs", -1L)));
+      }
+      long reasons = details.values().stream().mapToLong(Long::longValue).sum();
+      return files && read == written + filtered + quarantined && (!detailsExact || reasons == filtered);
     }
   }
 
@@ -135,7 +173,10 @@ public record RunReport(
         .orElseThrow(() -> new IllegalArgumentException("the run wrote no " + table.tableName()));
   }
 
-  /** Builds the report of a finished run from its counters. */
+  /**
+   * Builds the report of a finished run: row counts from its tallies (data) and its staged files'
+   * footers, the reasons for filtering and the devices from its counters.
+   */
   static RunReport of(
       LakeJob job,
       String runId,
@@ -145,12 +186,13 @@ public record RunReport(
       Instant started,
       Duration duration,
       MetricResults metrics,
+      Tallies tallies,
       Map<LakeTable, Long> writtenRows) {
     Counters counters = Counters.of(metrics);
     List<TableCounts> tables = new ArrayList<>();
     boolean bySerialNumber = DeviceOwnerRule.SERIAL_NUMBER.flag().equals(options.get("deviceOwner"));
     for (LakeTable table : job.outputs()) {
-      tables.add(counts(table, counters, bySerialNumber, writtenRows.get(table)));
+      tables.add(counts(table, counters, tallies, bySerialNumber, writtenRows.get(table)));
     }
     Devices devices = null;
     if (job.landing().contains(Source.STEP_TRAINER) && job.landing().contains(Source.ACCELEROMETER)) {
@@ -172,73 +214,63 @@ public record RunReport(
         runId, job.name(), lake.root(), runner, started, duration, options, List.copyOf(tables), devices);
   }
 
-  private static TableCounts counts(LakeTable table, Counters c, boolean bySerialNumber, Long footerRows) {
-    // The rows in the staged files, from their footers; the counter only where no files were counted.
-    long written = footerRows != null ? footerRows : c.get(LakeIO.WRITTEN_NAMESPACE, table.tableName() + "_written");
+  private static TableCounts counts(
+      LakeTable table, Counters c, Tallies t, boolean bySerialNumber, Long footerRows) {
+    String name = table.tableName();
+    long produced = t.get(name + LakeIO.ROWS);
+    long written = footerRows != null ? footerRows : produced;
     Map<String, Long> details = new LinkedHashMap<>();
     switch (table) {
-      case CUSTOMER_TRUSTED -> {
-        long records = c.get(ConsentFilter.class, "records");
-        long current = c.get(ConsentFilter.class, "currentRecords");
-        details.put("supersededRecords", records - current);
-        details.put("withoutConsent", c.get(ConsentFilter.class, "withoutConsent"));
-        return new TableCounts(
-            table.tableName(),
-            c.get(ReadLanding.class, "customer_lines"),
-            written,
-            records - c.get(ConsentFilter.class, "kept"),
-            c.get(ReadLanding.class, "customer_quarantined"),
-            details);
-      }
-      case ACCELEROMETER_TRUSTED -> {
-        long unknown = c.get(EmailJoin.class, "readingsOfUnknownUsers");
-        long beforeConsent = c.get(EmailJoin.class, "readingsBeforeConsent");
-        long duplicates = c.get(EmailJoin.class, "duplicateReadings");
-        details.put("unknownUsers", unknown);
-        details.put("beforeConsent", beforeConsent);
-        details.put("duplicates", duplicates);
-        return new TableCounts(
-            table.tableName(),
-            c.get(ReadLanding.class, "accelerometer_lines"),
-            written,
-            unknown + beforeConsent + duplicates,
-            c.get(ReadLanding.class, "accelerometer_quarantined"),
-            details);
+      case CUSTOMER_TRUSTED, ACCELEROMETER_TRUSTED, STEP_TRAINER_TRUSTED -> {
+        Source source = table.source();
+        long records = t.get(source.folder() + LakeIO.RECORDS);
+        long quarantined = t.get(source.folder() + LakeIO.QUARANTINED);
+        long read = records + quarantined;
+        boolean exact = c.get(ReadLanding.class, source.folder() + "_lines") == read;
+        switch (table) {
+          case CUSTOMER_TRUSTED -> {
+            long counted = c.get(ConsentFilter.class, "records");
+            details.put("supersededRecords", counted - c.get(ConsentFilter.class, "currentRecords"));
+            details.put("withoutConsent", c.get(ConsentFilter.class, "withoutConsent"));
+            exact &= counted == records && c.get(ConsentFilter.class, "kept") == produced;
+          }
+          case ACCELEROMETER_TRUSTED -> {
+            details.put("unknownUsers", c.get(EmailJoin.class, "readingsOfUnknownUsers"));
+            details.put("beforeConsent", c.get(EmailJoin.class, "readingsBeforeConsent"));
+            details.put("duplicates", c.get(EmailJoin.class, "duplicateReadings"));
+            exact &= c.get(EmailJoin.class, "readings") == records && c.get(EmailJoin.class, "readingsKept") == produced;
+          }
+          default -> {
+            details.put(
+                bySerialNumber ? "unknownSerials" : "devicesNotOwnedByCurated",
+                c.get(SerialNumberJoin.class, bySerialNumber ? "readingsOfUnknownSerials" : "readingsOfOtherDevices"));
+            details.put("beforeConsent", c.get(SerialNumberJoin.class, "readingsBeforeConsent"));
+            details.put("duplicates", c.get(SerialNumberJoin.class, "duplicateReadings"));
+            exact &= c.get(SerialNumberJoin.class, "readings") == records
+                && c.get(SerialNumberJoin.class, "readingsKept") == produced;
+          }
+        }
+        return new TableCounts(name, read, written, records - produced, quarantined, produced, details, exact, c.committed());
       }
       case CUSTOMERS_CURATED -> {
-        long without = c.get(EmailJoin.class, "customersWithoutReadings");
-        details.put("withoutReadings", without);
-        return new TableCounts(table.tableName(), c.get(EmailJoin.class, "customers"), written, without, 0, details);
-      }
-      case STEP_TRAINER_TRUSTED -> {
-        long unknown =
-            c.get(SerialNumberJoin.class, bySerialNumber ? "readingsOfUnknownSerials" : "readingsOfOtherDevices");
-        long beforeConsent = c.get(SerialNumberJoin.class, "readingsBeforeConsent");
-        long duplicates = c.get(SerialNumberJoin.class, "duplicateReadings");
-        details.put(bySerialNumber ? "unknownSerials" : "devicesNotOwnedByCurated", unknown);
-        details.put("beforeConsent", beforeConsent);
-        details.put("duplicates", duplicates);
-        return new TableCounts(
-            table.tableName(),
-            c.get(ReadLanding.class, "step_trainer_lines"),
-            written,
-            unknown + beforeConsent + duplicates,
-            c.get(ReadLanding.class, "step_trainer_quarantined"),
-            details);
+        long input = t.get(name + LakeIO.INPUT);
+        details.put("withoutReadings", c.get(EmailJoin.class, "customersWithoutReadings"));
+        boolean exact =
+            c.get(EmailJoin.class, "customers") == input && c.get(EmailJoin.class, "customersWithReadings") == produced;
+        return new TableCounts(name, input, written, input - produced, 0, produced, details, exact, c.committed());
       }
       case MACHINE_LEARNING_CURATED -> {
+        long input = t.get(name + LakeIO.INPUT);
         details.put("pairedStepReadings", c.get(TimestampJoin.class, "stepReadingsPaired"));
         details.put("pairs", c.get(TimestampJoin.class, "pairs"));
         details.put("accelerometerReadings", c.get(TimestampJoin.class, "accelerometerReadings"));
+        boolean exact =
+            c.get(TimestampJoin.class, "stepReadings") == input && c.get(TimestampJoin.class, "pairs") == produced;
         return new TableCounts(
-            table.tableName(),
-            c.get(TimestampJoin.class, "stepReadings"),
-            written,
-            c.get(TimestampJoin.class, "stepReadingsUnpaired"),
-            0,
-            details);
+            name, input, written, c.get(TimestampJoin.class, "stepReadingsUnpaired"), 0, produced, details, exact,
+            c.committed());
       }
-      default -> throw new IllegalArgumentException(table.tableName() + " is not written by a pipeline");
+      default -> throw new IllegalArgumentException(name + " is not written by a pipeline");
     }
   }
 
@@ -258,6 +290,14 @@ public record RunReport(
               t.filtered(),
               t.quarantined(),
               t.reconciled() ? "yes" : "NO"));
+    }
+    List<String> approximate = tables.stream().filter(t -> !t.detailsExact()).map(TableCounts::table).toList();
+    if (!approximate.isEmpty()) {
+      out.append(
+          String.format(
+              "the runner's counters counted some work twice (retried or recomputed); the row counts above come from "
+                  + "the data and the files, the reasons of %s from those counters are approximate%n",
+              String.join(", ", approximate)));
     }
     if (devices != null) {
       out.append("devices: ").append(devices.summary()).append(String.format("%n"));
@@ -306,7 +346,10 @@ public record RunReport(
         g.writeNumberField("written", t.written());
         g.writeNumberField("filtered", t.filtered());
         g.writeNumberField("quarantined", t.quarantined());
+        g.writeNumberField("produced", t.produced());
         g.writeBooleanField("reconciled", t.reconciled());
+        g.writeBooleanField("detailsExact", t.detailsExact());
+        g.writeBooleanField("countersCommitted", t.countersCommitted());
         g.writeObjectFieldStart("details");
         for (Map.Entry<String, Long> detail : t.details().entrySet()) {
           g.writeNumberField(detail.getKey(), detail.getValue());
@@ -342,31 +385,40 @@ public record RunReport(
   /** Counter values summed over steps: committed where the runner has them, else attempted. */
   private static final class Counters {
     private final Map<String, Long> values;
+    private final boolean committed;
 
-    private Counters(Map<String, Long> values) {
+    private Counters(Map<String, Long> values, boolean committed) {
       this.values = values;
+      this.committed = committed;
     }
 
     static Counters of(MetricResults metrics) {
       Map<String, Long> values = new HashMap<>();
+      boolean committed = true;
       for (MetricResult<Long> counter : metrics.queryMetrics(MetricsFilter.builder().build()).getCounters()) {
         String key = counter.getName().getNamespace() + "/" + counter.getName().getName();
-        values.merge(key, valueOf(counter), Long::sum);
+        Long value = committedValue(counter);
+        if (value == null) {
+          committed = false;
+          value = counter.getAttempted() == null ? 0 : counter.getAttempted();
+        }
+        values.merge(key, value, Long::sum);
       }
-      return new Counters(values);
+      return new Counters(values, committed);
     }
 
-    private static long valueOf(MetricResult<Long> counter) {
+    /** The committed value, or null when this runner reports attempted values only. */
+    private static Long committedValue(MetricResult<Long> counter) {
       try {
-        Long committed = counter.getCommitted();
-        if (committed != null) {
-          return committed;
-        }
+        return counter.getCommitted();
       } catch (UnsupportedOperationException e) {
-        // This runner only reports attempted values.
+        return null;
       }
-      Long attempted = counter.getAttempted();
-      return attempted == null ? 0 : attempted;
+    }
+
+    /** Whether the runner reported committed values, which count each element once. */
+    boolean committed() {
+      return committed;
     }
 
     long get(Class<?> namespace, String name) {
