@@ -149,10 +149,9 @@ public final class StediCommand {
    *   <li>On the SparkRunner, PCollections that several steps read are cached serialized, in
    *       memory and on disk ({@code --storageLevel=MEMORY_AND_DISK_SER}) rather than as objects
    *       in memory only: a cached partition that Spark evicts under memory pressure is then read
-   *       back from disk instead of being computed again (a recomputation counts its elements
-   *       twice in the run's counters, since Spark reports attempted values, so the run would not
-   *       reconcile and would publish nothing), and serialized blocks take less memory (scale 10:
-   *       peak 2.1 GB instead of 3.6 GB, for the same CPU time).
+   *       back from disk instead of being computed again (which costs time; the run's figures are
+   *       counted as data, so it does not cost correctness), and serialized blocks take less
+   *       memory (scale 10: peak 2.1 GB instead of 3.6 GB, for the same CPU time).
    * </ul>
    *
    * <p>The Glue and spark-submit entry points apply the same defaults.
