@@ -144,8 +144,7 @@ final class LakeWrite {
       Output output = outputs.get(outputOf(destination));
       return switch (output.kind()) {
         case TABLE -> new ParquetRowSink(output.format());
-        case QUARANTINE -> new QuarantineSink();
-        case TALLIES -> new TallySink();
+        case QUARANTINE, TALLIES -> new LinesSink(output.kind());
       };
     }
   }
@@ -219,30 +218,14 @@ final class LakeWrite {
     }
   }
 
-  /** Writes quarantined lines as JSON lines. */
-  private static final class QuarantineSink implements FileIO.Sink<OutputRow> {
+  /** Writes one text line per row: quarantined lines as JSON, tallies as {@code name<TAB>count}. */
+  private static final class LinesSink implements FileIO.Sink<OutputRow> {
+    private final Kind kind;
     private transient TextIO.Sink text;
 
-    @Override
-    public void open(WritableByteChannel channel) throws IOException {
-      text = TextIO.sink();
-      text.open(channel);
+    LinesSink(Kind kind) {
+      this.kind = kind;
     }
-
-    @Override
-    public void write(OutputRow row) throws IOException {
-      text.write(quarantineJson((QuarantinedLine) row.row()));
-    }
-
-    @Override
-    public void flush() throws IOException {
-      text.flush();
-    }
-  }
-
-  /** Writes tallies as {@code name<TAB>count} lines. */
-  private static final class TallySink implements FileIO.Sink<OutputRow> {
-    private transient TextIO.Sink text;
 
     @Override
     public void open(WritableByteChannel channel) throws IOException {
@@ -253,8 +236,12 @@ final class LakeWrite {
     @Override
     @SuppressWarnings("unchecked")
     public void write(OutputRow row) throws IOException {
-      KV<String, Long> tally = (KV<String, Long>) row.row();
-      text.write(tally.getKey() + "\t" + tally.getValue());
+      if (kind == Kind.TALLIES) {
+        KV<String, Long> tally = (KV<String, Long>) row.row();
+        text.write(tally.getKey() + "\t" + tally.getValue());
+      } else {
+        text.write(quarantineJson((QuarantinedLine) row.row()));
+      }
     }
 
     @Override
