@@ -68,6 +68,7 @@ public final class LakeIO {
     this.stagingLocations = Map.copyOf(stagingLocations);
     this.filesPerPartition = filesPerPartition;
     this.runId = runId;
+    writes.tallyInto(relative(talliesLocation(lake, runId)));
   }
 
   public Lake lake() {
@@ -81,7 +82,6 @@ public final class LakeIO {
   public <T> LandingRecords<T> readLanding(Pipeline pipeline, Source source, ReadLanding<T> read) {
     LandingRecords<T> landing = parse(pipeline, source, read);
     tally(source.folder() + RECORDS, landing.records());
-    tally(source.folder() + QUARANTINED, landing.failures());
     return landing;
   }
 
@@ -143,23 +143,22 @@ public final class LakeIO {
     PCollection<T> counted =
         rows.apply("Count" + step + "Rows", ParDo.of(new CountWrittenFn<T>(table.tableName() + "_written")))
             .setCoder(format.coder());
-    tally(table.tableName() + ROWS, counted);
-    writes.addTable("Tag" + step + "Rows", relative(staging(table.path())), counted, format);
+    writes.addTable("Tag" + step + "Rows", relative(staging(table.path())), counted, format, table.tableName() + ROWS);
   }
 
   /** Writes a source's rejected lines as JSON lines into the run's staging quarantine folder. */
   public void writeQuarantine(Source source, PCollection<QuarantinedLine> failures) {
     writes.addQuarantine(
-        "Tag" + stepName(source.folder()) + "Quarantine", relative(staging(source.quarantinePath())), failures);
+        "Tag" + stepName(source.folder()) + "Quarantine",
+        relative(staging(source.quarantinePath())),
+        failures,
+        source.folder() + QUARANTINED);
   }
 
   /** Applies the one write of all the tables and quarantines the graph has produced. */
   void writeAll() {
     if (!tallies.isEmpty()) {
-      writes.addTallies(
-          "TagTallies",
-          relative(talliesLocation(lake, runId)),
-          PCollectionList.of(tallies).apply("FlattenTallies", Flatten.pCollections()));
+      writes.addTallies("TagTallies", PCollectionList.of(tallies).apply("FlattenTallies", Flatten.pCollections()));
     }
     writes.writeAll(lake.root(), lake.resolve(TablePublisher.TEMPORARY + "/" + runId), filesPerPartition);
   }

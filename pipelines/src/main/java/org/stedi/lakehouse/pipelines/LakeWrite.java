@@ -25,6 +25,7 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.transforms.windowing.PaneInfo;
 import org.apache.beam.sdk.util.VarInt;
 import org.apache.beam.sdk.values.KV;
@@ -64,26 +65,45 @@ final class LakeWrite {
   private final List<Coder<?>> coders = new ArrayList<>();
   private final List<PCollection<OutputRow>> rows = new ArrayList<>();
 
-  /** Adds a table's rows, written as Parquet into {@code folder} (relative to the base). */
-  <T> void addTable(String step, String folder, PCollection<T> tableRows, TableFormat<T> format) {
-    add(step, new Output(folder, format, Kind.TABLE), tableRows, format.coder());
+  /** The index of the tallies' output, once {@link #tallyInto} has registered it; -1 before. */
+  private int tallies = -1;
+
+  /**
+   * Registers the run's tallies ({@code name, count} per bundle), written as tab-separated lines into
+   * {@code folder} (relative to the base): the write's own row counts and {@link #addTallies}'.
+   */
+  void tallyInto(String folder) {
+    tallies = outputs.size();
+    outputs.add(new Output(folder, null, Kind.TALLIES));
+    coders.add(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()));
   }
 
-  /** Adds quarantined lines, written as JSON lines into {@code folder} (relative to the base). */
-  void addQuarantine(String step, String folder, PCollection<QuarantinedLine> lines) {
-    add(step, new Output(folder, null, Kind.QUARANTINE), lines, QuarantinedLine.Coder.of());
+  /**
+   * Adds a table's rows, written as Parquet into {@code folder} (relative to the base), tallied as
+   * {@code tally} by the step that tags them for the write.
+   */
+  <T> void addTable(String step, String folder, PCollection<T> tableRows, TableFormat<T> format, String tally) {
+    add(step, new Output(folder, format, Kind.TABLE), tableRows, format.coder(), tally);
   }
 
-  /** Adds the run's tallies ({@code name, count} per bundle), written as tab-separated lines into {@code folder}. */
-  void addTallies(String step, String folder, PCollection<KV<String, Long>> tallies) {
-    add(step, new Output(folder, null, Kind.TALLIES), tallies, KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()));
+  /** Adds quarantined lines, written as JSON lines into {@code folder}, tallied as {@code tally}. */
+  void addQuarantine(String step, String folder, PCollection<QuarantinedLine> lines, String tally) {
+    add(step, new Output(folder, null, Kind.QUARANTINE), lines, QuarantinedLine.Coder.of(), tally);
   }
 
-  private <T> void add(String step, Output output, PCollection<T> elements, Coder<T> coder) {
+  /** Adds tallies counted elsewhere in the graph to the tallies' output. */
+  void addTallies(String step, PCollection<KV<String, Long>> counted) {
+    if (tallies < 0) {
+      throw new IllegalStateException("tallyInto was not called");
+    }
+    rows.add(counted.apply(step, ParDo.of(new TagFn<KV<String, Long>>(tallies, -1, null))));
+  }
+
+  private <T> void add(String step, Output output, PCollection<T> elements, Coder<T> coder, String tally) {
     int index = outputs.size();
     outputs.add(output);
     coders.add(coder);
-    rows.add(elements.apply(step, ParDo.of(new TagFn<T>(index))));
+    rows.add(elements.apply(step, ParDo.of(new TagFn<T>(index, tally == null ? -1 : tallies, tally))));
   }
 
   /** Applies the one write of every added output, under {@code base}. */
@@ -270,16 +290,39 @@ final class LakeWrite {
     return out.toString();
   }
 
+  /**
+   * Tags each row with its output; with a tally name, also counts the bundle's rows and emits the
+   * count as a row of the tallies' output, so that counting costs no step of its own.
+   */
   private static final class TagFn<T> extends DoFn<T, OutputRow> {
     private final int output;
+    private final int tallyOutput;
+    private final String tally;
+    private transient long count;
 
-    TagFn(int output) {
+    TagFn(int output, int tallyOutput, String tally) {
       this.output = output;
+      this.tallyOutput = tallyOutput;
+      this.tally = tally;
+    }
+
+    @StartBundle
+    public void startBundle() {
+      count = 0;
     }
 
     @ProcessElement
     public void processElement(@Element T row, OutputReceiver<OutputRow> out) {
+      count++;
       out.output(new OutputRow(output, row));
+    }
+
+    @FinishBundle
+    public void finishBundle(FinishBundleContext context) {
+      if (tally != null && count > 0) {
+        context.output(
+            new OutputRow(tallyOutput, KV.of(tally, count)), BoundedWindow.TIMESTAMP_MIN_VALUE, GlobalWindow.INSTANCE);
+      }
     }
   }
 
