@@ -131,9 +131,9 @@ class GlueJobTest {
   }
 
   @Test
-  void cachesInMemoryAndOnDiskUnlessTheJobParametersSayOtherwise() {
+  void cachesOnDiskUnlessTheJobParametersSayOtherwise() {
     assertEquals(
-        "MEMORY_AND_DISK_SER",
+        "DISK_ONLY",
         GlueJob.options(GlueArguments.parse("--JOB_NAME", "x", "--lake", "/data/lake")).as(SparkContextOptions.class).getStorageLevel());
     assertEquals(
         "MEMORY_ONLY",
@@ -143,9 +143,9 @@ class GlueJobTest {
   }
 
   @Test
-  void theCommandLineCachesInMemoryAndOnDiskOnTheSparkRunner() {
+  void theCommandLineCachesOnDiskOnTheSparkRunner() {
     assertEquals(
-        List.of("--runner=SparkRunner", "--lake=x", "--storageLevel=MEMORY_AND_DISK_SER"),
+        List.of("--runner=SparkRunner", "--lake=x", "--storageLevel=DISK_ONLY"),
         List.of(StediCommand.withProductionDefaults(new String[] {"--runner=SparkRunner", "--lake=x"})));
   }
 
