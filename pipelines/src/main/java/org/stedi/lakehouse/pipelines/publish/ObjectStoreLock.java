@@ -158,7 +158,9 @@ public final class ObjectStoreLock implements AutoCloseable {
       if (holding != null) {
         throw busy(holding);
       }
-      sleep(100 + ThreadLocalRandom.current().nextInt(500));
+      // Runs that started together all back off; a random wait that grows with every attempt spreads
+      // them out, so that one of them soon finds the lake free.
+      sleep((100 + ThreadLocalRandom.current().nextInt(500)) * (attempt + 1L));
     }
     throw busy(starting);
   }
