@@ -37,10 +37,6 @@ final class Tallies {
     return sums.getOrDefault(name, 0L);
   }
 
-  static Tallies of(Map<String, Long> sums) {
-    return new Tallies(sums);
-  }
-
   /** Sums the tally files under {@code location} ({@code name<TAB>count} lines). */
   static Tallies read(String location) {
     Map<String, Long> sums = new HashMap<>();
