@@ -16,9 +16,10 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.stedi.lakehouse.fixtures.TableFolder;
-import org.stedi.lakehouse.fixtures.generator.ExpectedCounts;
-import org.stedi.lakehouse.fixtures.generator.LakeGenerator;
+import java.util.stream.Stream;
+import org.stedi.lakehouse.model.HiddenNames;
+import org.stedi.lakehouse.generator.ExpectedCounts;
+import org.stedi.lakehouse.generator.LakeGenerator;
 
 /**
  * The speed benchmark. For each scale it generates one lake (the serial-number bug and 2% duplicate
@@ -195,7 +196,7 @@ public final class Benchmark {
     try (Connection connection = DriverManager.getConnection("jdbc:duckdb:");
         Statement statement = connection.createStatement()) {
       for (String table : TABLES) {
-        List<String> files = TableFolder.parquetFiles(tables.get(table));
+        List<String> files = parquetFiles(tables.get(table));
         if (files.isEmpty()) {
           rows.put(table, 0L);
           continue;
@@ -210,4 +211,18 @@ public final class Benchmark {
     return rows;
   }
 
+  /** The table's files under {@code folder} by the reading rule ({@link HiddenNames}), sorted; none if it does not exist. */
+  private static List<String> parquetFiles(Path folder) throws IOException {
+    if (!Files.exists(folder)) {
+      return List.of();
+    }
+    Path real = folder.toRealPath();
+    try (Stream<Path> walk = Files.walk(real)) {
+      return walk.filter(Files::isRegularFile)
+          .map(Path::toString)
+          .filter(file -> HiddenNames.isTableFile(real.toString(), file))
+          .sorted()
+          .toList();
+    }
+  }
 }

@@ -1,14 +1,14 @@
 package org.stedi.lakehouse.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.stedi.lakehouse.fixtures.Stedi.EXERCISE_TIME;
-import static org.stedi.lakehouse.fixtures.Stedi.FRANK;
-import static org.stedi.lakehouse.fixtures.Stedi.SANTOSH;
-import static org.stedi.lakehouse.fixtures.Stedi.SARAH;
-import static org.stedi.lakehouse.fixtures.Stedi.SERIAL_1;
-import static org.stedi.lakehouse.fixtures.Stedi.SERIAL_2;
-import static org.stedi.lakehouse.fixtures.Stedi.SERIAL_3;
-import static org.stedi.lakehouse.fixtures.Stedi.consenting;
+import static org.stedi.lakehouse.testing.Stedi.EXERCISE_TIME;
+import static org.stedi.lakehouse.testing.Stedi.FRANK;
+import static org.stedi.lakehouse.testing.Stedi.SANTOSH;
+import static org.stedi.lakehouse.testing.Stedi.SARAH;
+import static org.stedi.lakehouse.testing.Stedi.SERIAL_1;
+import static org.stedi.lakehouse.testing.Stedi.SERIAL_2;
+import static org.stedi.lakehouse.testing.Stedi.SERIAL_3;
+import static org.stedi.lakehouse.testing.Stedi.consenting;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -20,10 +20,10 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.stedi.lakehouse.fixtures.AccelerometerLine;
-import org.stedi.lakehouse.fixtures.LandingFiles;
-import org.stedi.lakehouse.fixtures.StepTrainerLine;
-import org.stedi.lakehouse.fixtures.TableFolder;
+import org.stedi.lakehouse.testing.AccelerometerLine;
+import org.stedi.lakehouse.testing.LandingFiles;
+import org.stedi.lakehouse.testing.StepTrainerLine;
+import org.stedi.lakehouse.testing.TableFolder;
 
 /**
  * The SQL baselines' step trainer tables on a hand-made landing lake, row by row: devices are owned

@@ -9,6 +9,10 @@ import org.stedi.lakehouse.model.AccelerometerReading;
 import org.stedi.lakehouse.model.Customer;
 import org.stedi.lakehouse.model.LakeTable;
 import org.stedi.lakehouse.model.Source;
+import org.stedi.lakehouse.pipelines.run.LakeIO;
+import org.stedi.lakehouse.pipelines.run.LakeJob;
+import org.stedi.lakehouse.pipelines.run.LakeRun;
+import org.stedi.lakehouse.pipelines.run.TableFormat;
 import org.stedi.lakehouse.transforms.EmailJoin;
 
 /**
@@ -21,22 +25,24 @@ public final class AccelerometerLandingToTrusted {
       new LakeJob(
           "accelerometer_landing_to_trusted",
           List.of(Source.ACCELEROMETER),
-          List.of(LakeTable.CUSTOMER_TRUSTED),
+          List.of(new LakeJob.Input(LakeTable.CUSTOMER_TRUSTED, CustomerLandingToTrusted.JOB)),
           List.of(LakeTable.ACCELEROMETER_TRUSTED),
           List.of(Source.ACCELEROMETER),
+          LakeJobs::settings,
           AccelerometerLandingToTrusted::buildGraph);
 
   private AccelerometerLandingToTrusted() {}
 
   public static void main(String[] args) {
-    LakeRun.main(JOB, args);
+    LakeJobs.main(JOB, args);
   }
 
   public static LakeRun.Result run(LakeOptions options) {
     return LakeRun.run(JOB, options);
   }
 
-  static void buildGraph(Pipeline pipeline, LakeIO io, LakeOptions options) {
+  static void buildGraph(Pipeline pipeline, LakeIO io) {
+    LakeOptions options = pipeline.getOptions().as(LakeOptions.class);
     PCollection<Customer> customerTrusted =
         io.readTable(pipeline, LakeTable.CUSTOMER_TRUSTED, TableFormat.CUSTOMER);
     io.writeTable(

@@ -8,6 +8,10 @@ import org.stedi.lakehouse.landing.ReadLanding;
 import org.stedi.lakehouse.model.Customer;
 import org.stedi.lakehouse.model.LakeTable;
 import org.stedi.lakehouse.model.Source;
+import org.stedi.lakehouse.pipelines.run.LakeIO;
+import org.stedi.lakehouse.pipelines.run.LakeJob;
+import org.stedi.lakehouse.pipelines.run.LakeRun;
+import org.stedi.lakehouse.pipelines.run.TableFormat;
 import org.stedi.lakehouse.transforms.ConsentFilter;
 import org.stedi.lakehouse.transforms.SharedSerials;
 
@@ -23,19 +27,20 @@ public final class CustomerLandingToTrusted {
           List.of(),
           List.of(LakeTable.CUSTOMER_TRUSTED),
           List.of(Source.CUSTOMER),
+          LakeJobs::settings,
           CustomerLandingToTrusted::buildGraph);
 
   private CustomerLandingToTrusted() {}
 
   public static void main(String[] args) {
-    LakeRun.main(JOB, args);
+    LakeJobs.main(JOB, args);
   }
 
   public static LakeRun.Result run(LakeOptions options) {
     return LakeRun.run(JOB, options);
   }
 
-  static void buildGraph(Pipeline pipeline, LakeIO io, LakeOptions options) {
+  static void buildGraph(Pipeline pipeline, LakeIO io) {
     io.writeTable(LakeTable.CUSTOMER_TRUSTED, trusted(readLanding(pipeline, io)), TableFormat.CUSTOMER);
   }
 

@@ -6,6 +6,10 @@ import org.apache.beam.sdk.values.PCollection;
 import org.stedi.lakehouse.model.AccelerometerReading;
 import org.stedi.lakehouse.model.Customer;
 import org.stedi.lakehouse.model.LakeTable;
+import org.stedi.lakehouse.pipelines.run.LakeIO;
+import org.stedi.lakehouse.pipelines.run.LakeJob;
+import org.stedi.lakehouse.pipelines.run.LakeRun;
+import org.stedi.lakehouse.pipelines.run.TableFormat;
 import org.stedi.lakehouse.transforms.EmailJoin;
 
 /**
@@ -17,22 +21,25 @@ public final class CustomerTrustedToCurated {
       new LakeJob(
           "customer_trusted_to_curated",
           List.of(),
-          List.of(LakeTable.CUSTOMER_TRUSTED, LakeTable.ACCELEROMETER_TRUSTED),
+          List.of(
+              new LakeJob.Input(LakeTable.CUSTOMER_TRUSTED, CustomerLandingToTrusted.JOB),
+              new LakeJob.Input(LakeTable.ACCELEROMETER_TRUSTED, AccelerometerLandingToTrusted.JOB)),
           List.of(LakeTable.CUSTOMERS_CURATED),
           List.of(),
+          LakeJobs::settings,
           CustomerTrustedToCurated::buildGraph);
 
   private CustomerTrustedToCurated() {}
 
   public static void main(String[] args) {
-    LakeRun.main(JOB, args);
+    LakeJobs.main(JOB, args);
   }
 
   public static LakeRun.Result run(LakeOptions options) {
     return LakeRun.run(JOB, options);
   }
 
-  static void buildGraph(Pipeline pipeline, LakeIO io, LakeOptions options) {
+  static void buildGraph(Pipeline pipeline, LakeIO io) {
     PCollection<Customer> customerTrusted =
         io.readTable(pipeline, LakeTable.CUSTOMER_TRUSTED, TableFormat.CUSTOMER);
     PCollection<AccelerometerReading> accelerometerTrusted =

@@ -10,6 +10,10 @@ import org.stedi.lakehouse.model.LakeTable;
 import org.stedi.lakehouse.model.MachineLearningRow;
 import org.stedi.lakehouse.model.Source;
 import org.stedi.lakehouse.model.StepTrainerReading;
+import org.stedi.lakehouse.pipelines.run.LakeIO;
+import org.stedi.lakehouse.pipelines.run.LakeJob;
+import org.stedi.lakehouse.pipelines.run.LakeRun;
+import org.stedi.lakehouse.pipelines.run.TableFormat;
 
 /**
  * The whole lake in one graph: the five zone transitions composed in dependency order, each table
@@ -31,19 +35,21 @@ public final class Lakehouse {
               LakeTable.STEP_TRAINER_TRUSTED,
               LakeTable.MACHINE_LEARNING_CURATED),
           List.of(Source.CUSTOMER, Source.ACCELEROMETER, Source.STEP_TRAINER),
+          LakeJobs::settings,
           Lakehouse::buildGraph);
 
   private Lakehouse() {}
 
   public static void main(String[] args) {
-    LakeRun.main(JOB, args);
+    LakeJobs.main(JOB, args);
   }
 
   public static LakeRun.Result run(LakeOptions options) {
     return LakeRun.run(JOB, options);
   }
 
-  static void buildGraph(Pipeline pipeline, LakeIO io, LakeOptions options) {
+  static void buildGraph(Pipeline pipeline, LakeIO io) {
+    LakeOptions options = pipeline.getOptions().as(LakeOptions.class);
     PCollection<Customer> customerTrusted =
         CustomerLandingToTrusted.trusted(CustomerLandingToTrusted.readLanding(pipeline, io));
     io.writeTable(LakeTable.CUSTOMER_TRUSTED, customerTrusted, TableFormat.CUSTOMER);

@@ -4,6 +4,7 @@ import java.util.List;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.stedi.lakehouse.model.DeviceOwnerRule;
 import org.stedi.lakehouse.landing.ReadLanding;
 import org.stedi.lakehouse.model.AccelerometerReading;
 import org.stedi.lakehouse.model.Customer;
@@ -11,6 +12,10 @@ import org.stedi.lakehouse.model.LakeTable;
 import org.stedi.lakehouse.model.MachineLearningRow;
 import org.stedi.lakehouse.model.Source;
 import org.stedi.lakehouse.model.StepTrainerReading;
+import org.stedi.lakehouse.pipelines.run.LakeIO;
+import org.stedi.lakehouse.pipelines.run.LakeJob;
+import org.stedi.lakehouse.pipelines.run.LakeRun;
+import org.stedi.lakehouse.pipelines.run.TableFormat;
 import org.stedi.lakehouse.transforms.DeviceOwnership;
 import org.stedi.lakehouse.transforms.TimestampJoin;
 
@@ -28,22 +33,27 @@ public final class MachineLearningCurated {
       new LakeJob(
           "machine_learning_curated",
           List.of(Source.STEP_TRAINER, Source.ACCELEROMETER),
-          List.of(LakeTable.STEP_TRAINER_TRUSTED, LakeTable.ACCELEROMETER_TRUSTED, LakeTable.CUSTOMERS_CURATED),
+          List.of(
+              new LakeJob.Input(LakeTable.STEP_TRAINER_TRUSTED, StepTrainerTrusted.JOB),
+              new LakeJob.Input(LakeTable.ACCELEROMETER_TRUSTED, AccelerometerLandingToTrusted.JOB),
+              new LakeJob.Input(LakeTable.CUSTOMERS_CURATED, CustomerTrustedToCurated.JOB)),
           List.of(LakeTable.MACHINE_LEARNING_CURATED),
           List.of(),
+          LakeJobs::settings,
           MachineLearningCurated::buildGraph);
 
   private MachineLearningCurated() {}
 
   public static void main(String[] args) {
-    LakeRun.main(JOB, args);
+    LakeJobs.main(JOB, args);
   }
 
   public static LakeRun.Result run(LakeOptions options) {
     return LakeRun.run(JOB, options);
   }
 
-  static void buildGraph(Pipeline pipeline, LakeIO io, LakeOptions options) {
+  static void buildGraph(Pipeline pipeline, LakeIO io) {
+    LakeOptions options = pipeline.getOptions().as(LakeOptions.class);
     PCollection<StepTrainerReading> stepTrainerTrusted =
         io.readTable(pipeline, LakeTable.STEP_TRAINER_TRUSTED, TableFormat.STEP_TRAINER);
     PCollection<AccelerometerReading> accelerometerTrusted =
@@ -71,7 +81,7 @@ public final class MachineLearningCurated {
       PCollection<Customer> customersCurated,
       LakeOptions options) {
     TimestampJoin join =
-        switch (DeviceOwnerRule.of(options)) {
+        switch (DeviceOwnerRule.of(options.getDeviceOwner())) {
           case READINGS -> TimestampJoin.pairWithOwners(accelerometerTrusted, curatedDevices);
           case SERIAL_NUMBER -> TimestampJoin.pairWith(accelerometerTrusted, customersCurated);
         };

@@ -4,6 +4,7 @@ import java.util.List;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.stedi.lakehouse.model.DeviceOwnerRule;
 import org.stedi.lakehouse.landing.LandingRecords;
 import org.stedi.lakehouse.landing.ReadLanding;
 import org.stedi.lakehouse.model.AccelerometerReading;
@@ -12,6 +13,10 @@ import org.stedi.lakehouse.model.DeviceAttribution;
 import org.stedi.lakehouse.model.LakeTable;
 import org.stedi.lakehouse.model.Source;
 import org.stedi.lakehouse.model.StepTrainerReading;
+import org.stedi.lakehouse.pipelines.run.LakeIO;
+import org.stedi.lakehouse.pipelines.run.LakeJob;
+import org.stedi.lakehouse.pipelines.run.LakeRun;
+import org.stedi.lakehouse.pipelines.run.TableFormat;
 import org.stedi.lakehouse.transforms.DeviceOwnership;
 import org.stedi.lakehouse.transforms.OwnedDevices;
 import org.stedi.lakehouse.transforms.SerialNumberJoin;
@@ -32,22 +37,24 @@ public final class StepTrainerTrusted {
       new LakeJob(
           "step_trainer_trusted",
           List.of(Source.STEP_TRAINER, Source.ACCELEROMETER),
-          List.of(LakeTable.CUSTOMERS_CURATED),
+          List.of(new LakeJob.Input(LakeTable.CUSTOMERS_CURATED, CustomerTrustedToCurated.JOB)),
           List.of(LakeTable.STEP_TRAINER_TRUSTED),
           List.of(Source.STEP_TRAINER),
+          LakeJobs::settings,
           StepTrainerTrusted::buildGraph);
 
   private StepTrainerTrusted() {}
 
   public static void main(String[] args) {
-    LakeRun.main(JOB, args);
+    LakeJobs.main(JOB, args);
   }
 
   public static LakeRun.Result run(LakeOptions options) {
     return LakeRun.run(JOB, options);
   }
 
-  static void buildGraph(Pipeline pipeline, LakeIO io, LakeOptions options) {
+  static void buildGraph(Pipeline pipeline, LakeIO io) {
+    LakeOptions options = pipeline.getOptions().as(LakeOptions.class);
     PCollection<Customer> customersCurated =
         io.readTable(pipeline, LakeTable.CUSTOMERS_CURATED, TableFormat.CUSTOMER);
     PCollection<StepTrainerReading> landing = readLanding(pipeline, io);
@@ -94,7 +101,7 @@ public final class StepTrainerTrusted {
       PCollection<Customer> customersCurated,
       LakeOptions options) {
     SerialNumberJoin join =
-        switch (DeviceOwnerRule.of(options)) {
+        switch (DeviceOwnerRule.of(options.getDeviceOwner())) {
           case READINGS -> SerialNumberJoin.readingsOfOwnedDevices(curatedDevices);
           case SERIAL_NUMBER -> SerialNumberJoin.readingsOf(customersCurated);
         };

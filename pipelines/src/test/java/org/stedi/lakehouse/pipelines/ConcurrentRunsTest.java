@@ -17,10 +17,13 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.stedi.lakehouse.fixtures.generator.LakeGenerator;
+import org.stedi.lakehouse.generator.LakeGenerator;
 import org.stedi.lakehouse.model.LakeTable;
 import org.stedi.lakehouse.pipelines.publish.LocalPublisher;
 import org.stedi.lakehouse.pipelines.publish.ObjectStoreLock;
+import org.stedi.lakehouse.pipelines.run.LakeException;
+import org.stedi.lakehouse.pipelines.run.LakeRun;
+import org.stedi.lakehouse.testing.LakeSnapshot;
 
 /**
  * Two lakehouse runs on the same lake at once, as separate processes: the second is refused with
@@ -36,14 +39,14 @@ class ConcurrentRunsTest {
   private static final Pattern RUN_ID = Pattern.compile("\"run\":\"([^\"]+)\"|^run ([^,]+),");
 
   @TempDir static Path reference;
-  private static Map<LakeTable, List<List<String>>> newTables;
+  private static LakeSnapshot newTables;
 
   @BeforeAll
   static void whatTheNextRunWrites() throws Exception {
     LakeGenerator.withAllDefects(SCALE, SEED).generate(reference);
     LandingChanges.addNewCustomerWithDevice(reference, NEW_EMAIL, NEW_SERIAL);
-    Lakehouse.run(LakeRun.parseOptions("--lake=" + reference));
-    newTables = Tables.snapshot(reference);
+    Lakehouse.run(LakeJobs.parseOptions("--lake=" + reference));
+    newTables = LakeSnapshot.of(reference);
   }
 
   @Test
@@ -56,12 +59,12 @@ class ConcurrentRunsTest {
     String holder = awaitHolder(first, firstLog, lake.resolve("_lake.lock"));
 
     LakeException refused =
-        assertThrows(LakeException.class, () -> Lakehouse.run(LakeRun.parseOptions("--lake=" + lake)));
+        assertThrows(LakeException.class, () -> Lakehouse.run(LakeJobs.parseOptions("--lake=" + lake)));
     System.out.println("the second run: " + refused.getMessage());
     assertRefusedNaming(refused.getMessage(), lake.toString(), holder);
 
     assertEquals(0, first.waitFor(), "the first run failed:\n" + Files.readString(firstLog));
-    assertEquals(newTables, Tables.snapshot(lake));
+    assertEquals(newTables, LakeSnapshot.of(lake));
     LocalPublisher.open(lake, "after-both").close(); // the first run's lock went with its process
   }
 
@@ -78,12 +81,12 @@ class ConcurrentRunsTest {
       String holder = awaitHolder(first, firstLog, onDisk.resolve(ObjectStoreLock.FOLDER));
 
       LakeException refused =
-          assertThrows(LakeException.class, () -> Lakehouse.run(LakeRun.parseOptions(args.toArray(String[]::new))));
+          assertThrows(LakeException.class, () -> Lakehouse.run(LakeJobs.parseOptions(args.toArray(String[]::new))));
       System.out.println("the second run: " + refused.getMessage());
       assertRefusedNaming(refused.getMessage(), "s3://two-runs/lake", holder);
 
       assertEquals(0, first.waitFor(), "the first run failed:\n" + Files.readString(firstLog));
-      assertEquals(newTables, Tables.snapshot(onDisk));
+      assertEquals(newTables, LakeSnapshot.of(onDisk));
       assertEquals(List.of(), lockEntries(onDisk), "a lock entry outlived its run");
     }
   }
@@ -110,7 +113,7 @@ class ConcurrentRunsTest {
         }
       }
       assertEquals(1, succeeded, "exactly one of the two runs may run:\n" + Files.readString(logs[0]) + Files.readString(logs[1]));
-      assertEquals(newTables, Tables.snapshot(onDisk));
+      assertEquals(newTables, LakeSnapshot.of(onDisk));
       assertEquals(List.of(), lockEntries(onDisk), "a lock entry outlived its run");
     }
   }

@@ -3,17 +3,17 @@ package org.stedi.lakehouse.pipelines;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.stedi.lakehouse.fixtures.Stedi.EXERCISE_TIME;
-import static org.stedi.lakehouse.fixtures.Stedi.FRANK;
-import static org.stedi.lakehouse.fixtures.Stedi.JOHN;
-import static org.stedi.lakehouse.fixtures.Stedi.SANTOSH;
-import static org.stedi.lakehouse.fixtures.Stedi.SARAH;
-import static org.stedi.lakehouse.fixtures.Stedi.SERIAL_1;
-import static org.stedi.lakehouse.fixtures.Stedi.SERIAL_2;
-import static org.stedi.lakehouse.fixtures.Stedi.STRANGER;
-import static org.stedi.lakehouse.fixtures.Stedi.UNKNOWN_SERIAL;
-import static org.stedi.lakehouse.fixtures.Stedi.consenting;
-import static org.stedi.lakehouse.fixtures.Stedi.withoutConsentField;
+import static org.stedi.lakehouse.testing.Stedi.EXERCISE_TIME;
+import static org.stedi.lakehouse.testing.Stedi.FRANK;
+import static org.stedi.lakehouse.testing.Stedi.JOHN;
+import static org.stedi.lakehouse.testing.Stedi.SANTOSH;
+import static org.stedi.lakehouse.testing.Stedi.SARAH;
+import static org.stedi.lakehouse.testing.Stedi.SERIAL_1;
+import static org.stedi.lakehouse.testing.Stedi.SERIAL_2;
+import static org.stedi.lakehouse.testing.Stedi.STRANGER;
+import static org.stedi.lakehouse.testing.Stedi.UNKNOWN_SERIAL;
+import static org.stedi.lakehouse.testing.Stedi.consenting;
+import static org.stedi.lakehouse.testing.Stedi.withoutConsentField;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,10 +21,13 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.stedi.lakehouse.fixtures.AccelerometerLine;
-import org.stedi.lakehouse.fixtures.LandingFiles;
-import org.stedi.lakehouse.fixtures.StepTrainerLine;
 import org.stedi.lakehouse.model.LakeTable;
+import org.stedi.lakehouse.pipelines.run.LakeRun;
+import org.stedi.lakehouse.pipelines.run.RunReport;
+import org.stedi.lakehouse.testing.AccelerometerLine;
+import org.stedi.lakehouse.testing.DuckDb;
+import org.stedi.lakehouse.testing.LandingFiles;
+import org.stedi.lakehouse.testing.StepTrainerLine;
 
 /**
  * The serial-number bug on a hand-made lake, end to end: whose device a reading is comes from the
@@ -104,15 +107,15 @@ class DeviceOwnershipLakeTest {
 
   @Test
   void readingsOfDevicesWhoseOwnerNeverConsentedStayOutWhateverTheirSerialNumberRecord() throws Exception {
-    LakeRun.Result result = Lakehouse.run(LakeRun.parseOptions("--lake=" + lake));
+    LakeRun.Result result = Lakehouse.run(LakeJobs.parseOptions("--lake=" + lake));
 
     assertTrue(result.report().reconciled(), result.report().toText());
     try (DuckDb duck = new DuckDb()) {
-      String trusted = duck.source(lake, LakeTable.STEP_TRAINER_TRUSTED);
+      String trusted = duck.source(lake, LakeTable.STEP_TRAINER_TRUSTED.path());
       assertEquals(
           List.of(List.of(SERIAL_2, "30"), List.of(JOHNS, "10")),
           duck.rows("SELECT serialNumber, count(*) FROM " + trusted + " GROUP BY 1 ORDER BY 2 DESC"));
-      String curated = duck.source(lake, LakeTable.MACHINE_LEARNING_CURATED);
+      String curated = duck.source(lake, LakeTable.MACHINE_LEARNING_CURATED.path());
       // Santosh's 30 moments on his own device and John's 6: never Santosh's phone on Sarah's device.
       assertEquals(
           List.of(List.of(SERIAL_2, "30"), List.of(JOHNS, "6")),
@@ -128,17 +131,17 @@ class DeviceOwnershipLakeTest {
 
   @Test
   void ownershipBySerialNumberAdmitsTheNonConsentingOwnersDeviceAndLosesTheConsentingOnes() throws Exception {
-    LakeRun.Result result = Lakehouse.run(LakeRun.parseOptions("--lake=" + lake, "--deviceOwner=serialNumber"));
+    LakeRun.Result result = Lakehouse.run(LakeJobs.parseOptions("--lake=" + lake, "--deviceOwner=serialNumber"));
 
     assertTrue(result.report().reconciled(), result.report().toText());
     try (DuckDb duck = new DuckDb()) {
       assertEquals(
           List.of(List.of(SERIAL_1, "30")),
-          duck.rows("SELECT serialNumber, count(*) FROM " + duck.source(lake, LakeTable.STEP_TRAINER_TRUSTED) + " GROUP BY 1"));
+          duck.rows("SELECT serialNumber, count(*) FROM " + duck.source(lake, LakeTable.STEP_TRAINER_TRUSTED.path()) + " GROUP BY 1"));
       // Sarah's device paired with Santosh's phone at the 23 moments it recorded beside her.
       assertEquals(
           List.of(List.of(SERIAL_1, "23")),
-          duck.rows("SELECT serialNumber, count(*) FROM " + duck.source(lake, LakeTable.MACHINE_LEARNING_CURATED) + " GROUP BY 1"));
+          duck.rows("SELECT serialNumber, count(*) FROM " + duck.source(lake, LakeTable.MACHINE_LEARNING_CURATED.path()) + " GROUP BY 1"));
     }
     assertEquals("serialNumber", result.report().options().get("deviceOwner"));
     // The report still measures the bug: the devices are attributed the same way.
@@ -147,24 +150,24 @@ class DeviceOwnershipLakeTest {
 
   @Test
   void theZonePipelinesOneAfterAnotherWriteTheSameStepTables() throws Exception {
-    Lakehouse.run(LakeRun.parseOptions("--lake=" + lake));
+    Lakehouse.run(LakeJobs.parseOptions("--lake=" + lake));
     List<List<String>> together;
     List<List<String>> pairsTogether;
     try (DuckDb duck = new DuckDb()) {
-      together = duck.rows("SELECT * FROM " + duck.source(lake, LakeTable.STEP_TRAINER_TRUSTED) + " ORDER BY ALL");
-      pairsTogether = duck.rows("SELECT * FROM " + duck.source(lake, LakeTable.MACHINE_LEARNING_CURATED) + " ORDER BY ALL");
+      together = duck.rows("SELECT * FROM " + duck.source(lake, LakeTable.STEP_TRAINER_TRUSTED.path()) + " ORDER BY ALL");
+      pairsTogether = duck.rows("SELECT * FROM " + duck.source(lake, LakeTable.MACHINE_LEARNING_CURATED.path()) + " ORDER BY ALL");
     }
 
-    LakeRun.Result steps = StepTrainerTrusted.run(LakeRun.parseOptions("--lake=" + lake));
-    LakeRun.Result pairs = MachineLearningCurated.run(LakeRun.parseOptions("--lake=" + lake));
+    LakeRun.Result steps = StepTrainerTrusted.run(LakeJobs.parseOptions("--lake=" + lake));
+    LakeRun.Result pairs = MachineLearningCurated.run(LakeJobs.parseOptions("--lake=" + lake));
 
     assertTrue(steps.report().reconciled() && pairs.report().reconciled());
     assertEquals(7, steps.report().devices().devices());
     assertEquals(null, steps.report().devices().sharedSerials(), "step_trainer_trusted reads no customer landing");
     try (DuckDb duck = new DuckDb()) {
-      assertEquals(together, duck.rows("SELECT * FROM " + duck.source(lake, LakeTable.STEP_TRAINER_TRUSTED) + " ORDER BY ALL"));
+      assertEquals(together, duck.rows("SELECT * FROM " + duck.source(lake, LakeTable.STEP_TRAINER_TRUSTED.path()) + " ORDER BY ALL"));
       assertEquals(
-          pairsTogether, duck.rows("SELECT * FROM " + duck.source(lake, LakeTable.MACHINE_LEARNING_CURATED) + " ORDER BY ALL"));
+          pairsTogether, duck.rows("SELECT * FROM " + duck.source(lake, LakeTable.MACHINE_LEARNING_CURATED.path()) + " ORDER BY ALL"));
     }
   }
 
@@ -173,7 +176,7 @@ class DeviceOwnershipLakeTest {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> Lakehouse.run(LakeRun.parseOptions("--lake=" + lake, "--deviceOwner=serial")));
+            () -> Lakehouse.run(LakeJobs.parseOptions("--lake=" + lake, "--deviceOwner=serial")));
     assertTrue(e.getMessage().contains("--deviceOwner must be readings"), e.getMessage());
     assertTrue(!lake.resolve("_reports").toFile().exists());
   }

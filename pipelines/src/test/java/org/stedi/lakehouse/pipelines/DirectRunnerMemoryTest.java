@@ -9,9 +9,11 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.stedi.lakehouse.fixtures.AccelerometerLine;
-import org.stedi.lakehouse.fixtures.LandingFiles;
 import org.stedi.lakehouse.model.Source;
+import org.stedi.lakehouse.pipelines.run.DirectRunnerMemory;
+import org.stedi.lakehouse.pipelines.run.Lake;
+import org.stedi.lakehouse.testing.AccelerometerLine;
+import org.stedi.lakehouse.testing.LandingFiles;
 
 class DirectRunnerMemoryTest {
 

@@ -20,8 +20,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.stedi.lakehouse.fixtures.generator.LakeGenerator;
+import org.stedi.lakehouse.generator.LakeGenerator;
 import org.stedi.lakehouse.model.LakeTable;
+import org.stedi.lakehouse.pipelines.run.LakeException;
+import org.stedi.lakehouse.pipelines.run.LakeRun;
+import org.stedi.lakehouse.testing.LakeSnapshot;
 
 /**
  * A lake on a real file system that fills up or turns read-only (a small tmpfs and read-only
@@ -37,8 +40,8 @@ class DiskFaultTest {
   private static final String NEW_SERIAL = "0f0f0f0f-1111-2222-3333-444444444444";
 
   @TempDir static Path reference;
-  private static Map<LakeTable, List<List<String>>> oldTables;
-  private static Map<LakeTable, List<List<String>>> newTables;
+  private static LakeSnapshot oldTables;
+  private static LakeSnapshot newTables;
 
   @TempDir Path dir;
   private Mounts mounts;
@@ -48,13 +51,13 @@ class DiskFaultTest {
   @BeforeAll
   static void referenceRuns() throws Exception {
     LakeGenerator.withAllDefects(SCALE, SEED).generate(reference);
-    Lakehouse.run(LakeRun.parseOptions("--lake=" + reference));
-    oldTables = Tables.snapshot(reference);
+    Lakehouse.run(LakeJobs.parseOptions("--lake=" + reference));
+    oldTables = LakeSnapshot.of(reference);
     LandingChanges.addNewCustomerWithDevice(reference, NEW_EMAIL, NEW_SERIAL);
-    Lakehouse.run(LakeRun.parseOptions("--lake=" + reference));
-    newTables = Tables.snapshot(reference);
-    for (LakeTable table : Tables.OUTPUTS) {
-      assertNotEquals(oldTables.get(table), newTables.get(table), table + " must change for the test to see a mix");
+    Lakehouse.run(LakeJobs.parseOptions("--lake=" + reference));
+    newTables = LakeSnapshot.of(reference);
+    for (LakeTable table : Lakehouse.JOB.outputs()) {
+      assertNotEquals(oldTables.rows(table.path()), newTables.rows(table.path()), table + " must change for the test to see a mix");
     }
   }
 
@@ -65,8 +68,8 @@ class DiskFaultTest {
     lake = dir.resolve("lake");
     mounts.tmpfs(lake, ROOMY);
     LakeGenerator.withAllDefects(SCALE, SEED).generate(lake);
-    Lakehouse.run(LakeRun.parseOptions("--lake=" + lake));
-    assertEquals(oldTables, Tables.snapshot(lake));
+    Lakehouse.run(LakeJobs.parseOptions("--lake=" + lake));
+    assertEquals(oldTables, LakeSnapshot.of(lake));
     LandingChanges.addNewCustomerWithDevice(lake, NEW_EMAIL, NEW_SERIAL);
   }
 
@@ -85,19 +88,19 @@ class DiskFaultTest {
     mounts.resize(lake, used + room);
     System.out.printf("lake on a tmpfs: %d KiB used (tables %d KiB), resized to %d KiB%n", used >> 10, tables >> 10, (used + room) >> 10);
 
-    LakeException error = assertThrows(LakeException.class, () -> Lakehouse.run(LakeRun.parseOptions("--lake=" + lake)));
+    LakeException error = assertThrows(LakeException.class, () -> Lakehouse.run(LakeJobs.parseOptions("--lake=" + lake)));
 
     System.out.println("the run failed with: " + error.getMessage());
     assertOneLine(error);
     assertTrue(error.getMessage().contains("No space left on device"), error.getMessage());
     assertTrue(error.getMessage().contains(lake.toString()), "the error does not name the lake: " + error.getMessage());
     assertEquals(before, visibleFiles(lake), "a failed run changed a visible file");
-    assertEquals(oldTables, Tables.snapshot(lake));
+    assertEquals(oldTables, LakeSnapshot.of(lake));
 
     mounts.resize(lake, ROOMY);
-    LakeRun.Result next = Lakehouse.run(LakeRun.parseOptions("--lake=" + lake));
+    LakeRun.Result next = Lakehouse.run(LakeJobs.parseOptions("--lake=" + lake));
     assertTrue(next.report().reconciled(), next.report().toText());
-    assertEquals(newTables, Tables.snapshot(lake));
+    assertEquals(newTables, LakeSnapshot.of(lake));
   }
 
   @Test
@@ -105,19 +108,19 @@ class DiskFaultTest {
     Map<String, String> before = visibleFiles(lake);
     mounts.readOnly(lake, true);
 
-    LakeException error = assertThrows(LakeException.class, () -> Lakehouse.run(LakeRun.parseOptions("--lake=" + lake)));
+    LakeException error = assertThrows(LakeException.class, () -> Lakehouse.run(LakeJobs.parseOptions("--lake=" + lake)));
 
     System.out.println("the run failed with: " + error.getMessage());
     assertOneLine(error);
     assertTrue(error.getMessage().contains("Read-only file system"), error.getMessage());
     assertTrue(error.getMessage().contains(lake.toString()), "the error does not name the lake: " + error.getMessage());
     assertEquals(before, visibleFiles(lake));
-    assertEquals(oldTables, Tables.snapshot(lake));
+    assertEquals(oldTables, LakeSnapshot.of(lake));
 
     mounts.readOnly(lake, false);
-    LakeRun.Result next = Lakehouse.run(LakeRun.parseOptions("--lake=" + lake));
+    LakeRun.Result next = Lakehouse.run(LakeJobs.parseOptions("--lake=" + lake));
     assertTrue(next.report().reconciled(), next.report().toText());
-    assertEquals(newTables, Tables.snapshot(lake));
+    assertEquals(newTables, LakeSnapshot.of(lake));
   }
 
   @Test
@@ -126,19 +129,19 @@ class DiskFaultTest {
     Path versions = lake.resolve("step_trainer/_versions");
     mounts.readOnlyBind(versions);
 
-    LakeException error = assertThrows(LakeException.class, () -> Lakehouse.run(LakeRun.parseOptions("--lake=" + lake)));
+    LakeException error = assertThrows(LakeException.class, () -> Lakehouse.run(LakeJobs.parseOptions("--lake=" + lake)));
 
     System.out.println("the run failed with: " + error.getMessage());
     assertOneLine(error);
     assertTrue(error.getMessage().contains("Read-only file system"), error.getMessage());
     assertTrue(error.getMessage().contains(versions.toString()), "the error does not name the folder: " + error.getMessage());
     assertEquals(before, visibleFiles(lake));
-    assertEquals(oldTables, Tables.snapshot(lake));
+    assertEquals(oldTables, LakeSnapshot.of(lake));
 
     mounts.unmount(versions);
-    LakeRun.Result next = Lakehouse.run(LakeRun.parseOptions("--lake=" + lake));
+    LakeRun.Result next = Lakehouse.run(LakeJobs.parseOptions("--lake=" + lake));
     assertTrue(next.report().reconciled(), next.report().toText());
-    assertEquals(newTables, Tables.snapshot(lake));
+    assertEquals(newTables, LakeSnapshot.of(lake));
   }
 
   private static void assertOneLine(LakeException error) {

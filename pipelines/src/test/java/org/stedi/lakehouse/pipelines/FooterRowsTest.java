@@ -10,6 +10,10 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.stedi.lakehouse.model.LakeTable;
+import org.stedi.lakehouse.pipelines.run.LakeException;
+import org.stedi.lakehouse.pipelines.run.TableFiles;
+import org.stedi.lakehouse.pipelines.tools.TableReader;
+import org.stedi.lakehouse.testing.DuckDb;
 
 /**
  * The rows of a staged table counted from its files' Parquet footers, as a run counts what it wrote
@@ -32,7 +36,7 @@ class FooterRowsTest {
       writeParquet(duck, staged.resolve("_temporary/part-00000.parquet"), 100);
       writeParquet(duck, staged.resolve("dt=2022-06-02/.part-00002.parquet"), 100);
     }
-    assertEquals(12, TableReader.footerRows(staged.toString(), LakeTable.STEP_TRAINER_TRUSTED));
+    assertEquals(12, TableFiles.footerRows(staged.toString(), LakeTable.STEP_TRAINER_TRUSTED));
   }
 
   @Test
@@ -46,7 +50,7 @@ class FooterRowsTest {
     Files.write(cut, Arrays.copyOf(bytes, bytes.length - 100));
 
     LakeException e =
-        assertThrows(LakeException.class, () -> TableReader.footerRows(staged.toString(), LakeTable.STEP_TRAINER_TRUSTED));
+        assertThrows(LakeException.class, () -> TableFiles.footerRows(staged.toString(), LakeTable.STEP_TRAINER_TRUSTED));
     assertTrue(e.getMessage().contains("part-00001-of-00002.parquet"), e.getMessage());
     assertTrue(e.getMessage().contains("is not a whole Parquet file"), e.getMessage());
   }

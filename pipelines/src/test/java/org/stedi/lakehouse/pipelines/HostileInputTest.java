@@ -34,12 +34,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.stedi.lakehouse.fixtures.HostileInputs;
-import org.stedi.lakehouse.fixtures.HostileInputs.ExpectedLine;
-import org.stedi.lakehouse.fixtures.HostileInputs.HostileFile;
-import org.stedi.lakehouse.fixtures.LakeInvariants;
 import org.stedi.lakehouse.model.LakeTable;
 import org.stedi.lakehouse.model.Source;
+import org.stedi.lakehouse.pipelines.run.LakeRun;
+import org.stedi.lakehouse.pipelines.run.RunReport;
+import org.stedi.lakehouse.testing.DuckDb;
+import org.stedi.lakehouse.testing.HostileInputs.ExpectedLine;
+import org.stedi.lakehouse.testing.HostileInputs.HostileFile;
+import org.stedi.lakehouse.testing.HostileInputs;
+import org.stedi.lakehouse.testing.LakeInvariants;
 
 /**
  * The whole lakehouse on the DirectRunner over the hostile-input corpus (the contract's section 5): every
@@ -62,7 +65,7 @@ class HostileInputTest {
   @BeforeAll
   static void runTheLakehouseOnTheCorpus() {
     files = HostileInputs.write(lake);
-    run = Lakehouse.run(LakeRun.parseOptions("--lake=" + lake));
+    run = Lakehouse.run(LakeJobs.parseOptions("--lake=" + lake));
     System.out.print(run.report().toText());
     System.out.println(heapUse());
   }
@@ -120,7 +123,7 @@ class HostileInputTest {
           sorted(expectedKeys.get("step_trainer")),
           column(duck, LakeTable.STEP_TRAINER_TRUSTED, "sensorReadingTime"),
           "step_trainer_trusted times");
-      String names = duck.source(lake, LakeTable.CUSTOMER_TRUSTED);
+      String names = duck.source(lake, LakeTable.CUSTOMER_TRUSTED.path());
       assertTrue(
           duck.queryLong("SELECT max(length(customerName)) FROM " + names) >= 10 << 20,
           "the 10 MB customer name is kept whole");
@@ -200,7 +203,7 @@ class HostileInputTest {
 
   private static List<String> column(DuckDb duck, LakeTable table, String column) throws Exception {
     List<String> values = new ArrayList<>();
-    for (List<String> row : duck.rows("SELECT " + column + " FROM " + duck.source(lake, table) + " ORDER BY 1")) {
+    for (List<String> row : duck.rows("SELECT " + column + " FROM " + duck.source(lake, table.path()) + " ORDER BY 1")) {
       values.add(row.get(0));
     }
     return sorted(values);

@@ -14,8 +14,10 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.stedi.lakehouse.fixtures.generator.LakeGenerator;
+import org.stedi.lakehouse.generator.LakeGenerator;
 import org.stedi.lakehouse.model.LakeTable;
+import org.stedi.lakehouse.pipelines.run.LakeRun;
+import org.stedi.lakehouse.testing.LakeSnapshot;
 
 /**
  * Kills {@code Lakehouse} with SIGKILL at random moments of a run that would change every table,
@@ -33,19 +35,19 @@ class KillDuringRunTest {
   void killingARunAtAnyMomentLeavesEveryTableAsOneWholeRunWroteIt(@TempDir Path lake, @TempDir Path reference)
       throws Exception {
     LakeGenerator.withAllDefects(SCALE, SEED).generate(lake);
-    Lakehouse.run(LakeRun.parseOptions("--lake=" + lake));
-    Map<LakeTable, List<List<String>>> old = Tables.snapshot(lake);
+    Lakehouse.run(LakeJobs.parseOptions("--lake=" + lake));
+    LakeSnapshot old = LakeSnapshot.of(lake);
 
     // New landing data that changes every table, and what the next successful run must write.
     LandingChanges.addNewCustomerWithDevice(lake, "New.Customer@test.com", "0d0d0d0d-1111-2222-3333-444444444444");
     LakeGenerator.withAllDefects(SCALE, SEED).generate(reference);
     LandingChanges.addNewCustomerWithDevice(reference, "New.Customer@test.com", "0d0d0d0d-1111-2222-3333-444444444444");
     long started = System.nanoTime();
-    Lakehouse.run(LakeRun.parseOptions("--lake=" + reference));
+    Lakehouse.run(LakeJobs.parseOptions("--lake=" + reference));
     long runMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-    Map<LakeTable, List<List<String>>> next = Tables.snapshot(reference);
-    for (LakeTable table : Tables.OUTPUTS) {
-      assertNotEquals(old.get(table), next.get(table), table + " must change for the test to see a mix");
+    LakeSnapshot next = LakeSnapshot.of(reference);
+    for (LakeTable table : Lakehouse.JOB.outputs()) {
+      assertNotEquals(old.rows(table.path()), next.rows(table.path()), table + " must change for the test to see a mix");
     }
 
     // Later kills fall anywhere in a whole run of a new process (its JVM start, a run as long as the
@@ -65,14 +67,14 @@ class KillDuringRunTest {
         run.destroyForcibly();
         run.waitFor(30, TimeUnit.SECONDS);
       }
-      Map<LakeTable, List<List<String>>> now = Tables.snapshot(lake);
+      LakeSnapshot now = LakeSnapshot.of(lake);
       boolean allOld = true;
-      for (LakeTable table : Tables.OUTPUTS) {
-        List<List<String>> rows = now.get(table);
+      for (LakeTable table : Lakehouse.JOB.outputs()) {
+        List<List<String>> rows = now.rows(table.path());
         assertTrue(
-            rows.equals(old.get(table)) || rows.equals(next.get(table)),
+            rows.equals(old.rows(table.path())) || rows.equals(next.rows(table.path())),
             table + " is neither the old nor the new table after a kill at " + delayMillis + " ms (seed " + seed + ")");
-        allOld &= rows.equals(old.get(table));
+        allOld &= rows.equals(old.rows(table.path()));
       }
       if (!finished && allOld) {
         killedBeforePublish++;
@@ -84,9 +86,9 @@ class KillDuringRunTest {
     assertTrue(killedBeforePublish >= 1, "at least the first kill lands before publishing (seed " + seed + ")");
 
     // The killed runs left no lock behind and the next run completes the lake.
-    LakeRun.Result last = Lakehouse.run(LakeRun.parseOptions("--lake=" + lake));
+    LakeRun.Result last = Lakehouse.run(LakeJobs.parseOptions("--lake=" + lake));
     assertTrue(last.report().reconciled());
-    assertEquals(next, Tables.snapshot(lake));
+    assertEquals(next, LakeSnapshot.of(lake));
   }
 
   private static Process startLakehouse(Path lake) throws Exception {

@@ -2,15 +2,15 @@ package org.stedi.lakehouse.pipelines;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.stedi.lakehouse.fixtures.Stedi.EXERCISE_TIME;
-import static org.stedi.lakehouse.fixtures.Stedi.FRANK;
-import static org.stedi.lakehouse.fixtures.Stedi.SANTOSH;
-import static org.stedi.lakehouse.fixtures.Stedi.SARAH;
-import static org.stedi.lakehouse.fixtures.Stedi.SERIAL_1;
-import static org.stedi.lakehouse.fixtures.Stedi.SERIAL_2;
-import static org.stedi.lakehouse.fixtures.Stedi.SERIAL_3;
-import static org.stedi.lakehouse.fixtures.Stedi.UNKNOWN_SERIAL;
-import static org.stedi.lakehouse.fixtures.Stedi.consenting;
+import static org.stedi.lakehouse.testing.Stedi.EXERCISE_TIME;
+import static org.stedi.lakehouse.testing.Stedi.FRANK;
+import static org.stedi.lakehouse.testing.Stedi.SANTOSH;
+import static org.stedi.lakehouse.testing.Stedi.SARAH;
+import static org.stedi.lakehouse.testing.Stedi.SERIAL_1;
+import static org.stedi.lakehouse.testing.Stedi.SERIAL_2;
+import static org.stedi.lakehouse.testing.Stedi.SERIAL_3;
+import static org.stedi.lakehouse.testing.Stedi.UNKNOWN_SERIAL;
+import static org.stedi.lakehouse.testing.Stedi.consenting;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -26,10 +26,10 @@ import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.stedi.lakehouse.fixtures.AccelerometerLine;
-import org.stedi.lakehouse.fixtures.LakeInvariants;
-import org.stedi.lakehouse.fixtures.LandingFiles;
-import org.stedi.lakehouse.fixtures.StepTrainerLine;
+import org.stedi.lakehouse.testing.AccelerometerLine;
+import org.stedi.lakehouse.testing.LakeInvariants;
+import org.stedi.lakehouse.testing.LandingFiles;
+import org.stedi.lakehouse.testing.StepTrainerLine;
 
 /**
  * The privacy-invariant checker on hand-made lakes (landing lines and Parquet written by DuckDB, no

@@ -18,11 +18,16 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.stedi.lakehouse.fixtures.LakeInvariants;
-import org.stedi.lakehouse.fixtures.generator.ExpectedCounts;
-import org.stedi.lakehouse.fixtures.generator.LakeGenerator;
+import org.stedi.lakehouse.generator.ExpectedCounts;
+import org.stedi.lakehouse.generator.LakeGenerator;
 import org.stedi.lakehouse.model.LakeTable;
 import org.stedi.lakehouse.model.Source;
+import org.stedi.lakehouse.pipelines.run.LakeJob;
+import org.stedi.lakehouse.pipelines.run.LakeRun;
+import org.stedi.lakehouse.pipelines.run.RunReport;
+import org.stedi.lakehouse.testing.DuckDb;
+import org.stedi.lakehouse.testing.LakeInvariants;
+import org.stedi.lakehouse.testing.LakeSnapshot;
 
 /**
  * The whole lake on generated data with every defect (the serial-number bug, duplicates, malformed
@@ -40,17 +45,17 @@ class LakehouseEndToEndTest {
   @BeforeAll
   static void runTheLakehouseOnce() {
     expected = LakeGenerator.withAllDefects(SCALE, SEED).generate(lake);
-    firstRun = Lakehouse.run(LakeRun.parseOptions("--lake=" + lake));
+    firstRun = Lakehouse.run(LakeJobs.parseOptions("--lake=" + lake));
   }
 
   @Test
   void everyTableHasTheRowCountTheGeneratorExpects() throws Exception {
     try (DuckDb duck = new DuckDb()) {
-      assertEquals(expected.customerTrusted(), duck.count(lake, LakeTable.CUSTOMER_TRUSTED));
-      assertEquals(expected.accelerometerTrusted(), duck.count(lake, LakeTable.ACCELEROMETER_TRUSTED));
-      assertEquals(expected.customersCurated(), duck.count(lake, LakeTable.CUSTOMERS_CURATED));
-      assertEquals(expected.stepTrainerTrusted(), duck.count(lake, LakeTable.STEP_TRAINER_TRUSTED));
-      assertEquals(expected.machineLearningCurated(), duck.count(lake, LakeTable.MACHINE_LEARNING_CURATED));
+      assertEquals(expected.customerTrusted(), duck.count(lake, LakeTable.CUSTOMER_TRUSTED.path()));
+      assertEquals(expected.accelerometerTrusted(), duck.count(lake, LakeTable.ACCELEROMETER_TRUSTED.path()));
+      assertEquals(expected.customersCurated(), duck.count(lake, LakeTable.CUSTOMERS_CURATED.path()));
+      assertEquals(expected.stepTrainerTrusted(), duck.count(lake, LakeTable.STEP_TRAINER_TRUSTED.path()));
+      assertEquals(expected.machineLearningCurated(), duck.count(lake, LakeTable.MACHINE_LEARNING_CURATED.path()));
     }
     assertTrue(expected.customerLanding().quarantined() > 0, "the lake has malformed customer lines");
     assertTrue(expected.stepTrainerTrusted() > 0 && expected.machineLearningCurated() > 0);
@@ -113,21 +118,21 @@ class LakehouseEndToEndTest {
 
   @Test
   void aRerunReplacesEveryTableWithIdenticalRows() throws Exception {
-    Map<LakeTable, List<List<String>>> before = Tables.snapshot(lake);
-    LakeRun.Result second = Lakehouse.run(LakeRun.parseOptions("--lake=" + lake));
+    LakeSnapshot before = LakeSnapshot.of(lake);
+    LakeRun.Result second = Lakehouse.run(LakeJobs.parseOptions("--lake=" + lake));
     assertTrue(second.report().reconciled());
-    assertEquals(before, Tables.snapshot(lake));
+    assertEquals(before, LakeSnapshot.of(lake));
     assertEquals(quarantineLines(Source.ACCELEROMETER).size(), expected.accelerometerLanding().quarantined());
   }
 
   @Test
   void privacyInvariantsHold() throws Exception {
     try (DuckDb duck = new DuckDb()) {
-      String trusted = duck.source(lake, LakeTable.CUSTOMER_TRUSTED);
-      String curated = duck.source(lake, LakeTable.CUSTOMERS_CURATED);
-      String readings = duck.source(lake, LakeTable.ACCELEROMETER_TRUSTED);
-      String steps = duck.source(lake, LakeTable.STEP_TRAINER_TRUSTED);
-      String ml = duck.source(lake, LakeTable.MACHINE_LEARNING_CURATED);
+      String trusted = duck.source(lake, LakeTable.CUSTOMER_TRUSTED.path());
+      String curated = duck.source(lake, LakeTable.CUSTOMERS_CURATED.path());
+      String readings = duck.source(lake, LakeTable.ACCELEROMETER_TRUSTED.path());
+      String steps = duck.source(lake, LakeTable.STEP_TRAINER_TRUSTED.path());
+      String ml = duck.source(lake, LakeTable.MACHINE_LEARNING_CURATED.path());
       assertEquals(
           0,
           duck.queryLong(
@@ -144,7 +149,7 @@ class LakehouseEndToEndTest {
                   + "(SELECT lower(trim(email)) FROM " + trusted + ")"));
       // Whose device a reading is comes from the landing readings: the independent checker decides it again.
       assertEquals(List.of(), LakeInvariants.check(lake));
-      assertTrue(duck.count(lake, LakeTable.STEP_TRAINER_TRUSTED) > 0, steps);
+      assertTrue(duck.count(lake, LakeTable.STEP_TRAINER_TRUSTED.path()) > 0, steps);
       assertEquals(
           List.of("sensorReadingTime", "serialNumber", "distanceFromObject", "x", "y", "z", "dt"),
           duck.columns("SELECT * FROM " + ml));
@@ -157,7 +162,7 @@ class LakehouseEndToEndTest {
   @Test
   void readingTablesArePartitionedByUtcDayWithFewFilesPerPartition() throws Exception {
     try (DuckDb duck = new DuckDb()) {
-      String readings = duck.source(lake, LakeTable.ACCELEROMETER_TRUSTED);
+      String readings = duck.source(lake, LakeTable.ACCELEROMETER_TRUSTED.path());
       assertEquals(
           0,
           duck.queryLong(
@@ -165,7 +170,7 @@ class LakehouseEndToEndTest {
                   + " WHERE strftime(make_timestamp(\"timestamp\" * 1000), '%Y-%m-%d') <> CAST(dt AS VARCHAR)"));
       assertTrue(duck.queryLong("SELECT count(DISTINCT dt) FROM " + readings) >= 10);
     }
-    for (LakeTable table : Tables.OUTPUTS) {
+    for (LakeTable table : Lakehouse.JOB.outputs()) {
       Path folder = lake.resolve(table.path()).toRealPath();
       try (Stream<Path> files = Files.walk(folder)) {
         Map<Path, Long> perFolder =
@@ -194,28 +199,28 @@ class LakehouseEndToEndTest {
             CustomerTrustedToCurated.JOB,
             StepTrainerTrusted.JOB,
             MachineLearningCurated.JOB)) {
-      LakeRun.Result result = LakeRun.run(job, LakeRun.parseOptions(args));
+      LakeRun.Result result = LakeRun.run(job, LakeJobs.parseOptions(args));
       assertTrue(result.report().reconciled(), result.report().toText());
     }
-    assertEquals(Tables.snapshot(lake), Tables.snapshot(separate));
+    assertEquals(LakeSnapshot.of(lake), LakeSnapshot.of(separate));
   }
 
   @Test
   void timestampOnlyPairingGivesTheGeneratorsTimestampOnlyCount(@TempDir Path other) throws Exception {
     LakeGenerator.withAllDefects(SCALE, SEED).generate(other);
-    LakeRun.Result result = Lakehouse.run(LakeRun.parseOptions("--lake=" + other, "--pairOnTimestampOnly=true"));
+    LakeRun.Result result = Lakehouse.run(LakeJobs.parseOptions("--lake=" + other, "--pairOnTimestampOnly=true"));
     assertTrue(result.report().reconciled(), result.report().toText());
     try (DuckDb duck = new DuckDb()) {
-      assertEquals(expected.machineLearningCuratedTimestampOnly(), duck.count(other, LakeTable.MACHINE_LEARNING_CURATED));
-      assertEquals(expected.accelerometerTrusted(), duck.count(other, LakeTable.ACCELEROMETER_TRUSTED));
+      assertEquals(expected.machineLearningCuratedTimestampOnly(), duck.count(other, LakeTable.MACHINE_LEARNING_CURATED.path()));
+      assertEquals(expected.accelerometerTrusted(), duck.count(other, LakeTable.ACCELEROMETER_TRUSTED.path()));
     }
     // Pairing on time alone adds pairs to the owner's pairs; it never loses one.
     try (DuckDb duck = new DuckDb()) {
       assertEquals(
           0,
           duck.queryLong(
-              "SELECT count(*) FROM (SELECT * FROM " + duck.source(lake, LakeTable.MACHINE_LEARNING_CURATED)
-                  + " EXCEPT ALL SELECT * FROM " + duck.source(other, LakeTable.MACHINE_LEARNING_CURATED) + ")"));
+              "SELECT count(*) FROM (SELECT * FROM " + duck.source(lake, LakeTable.MACHINE_LEARNING_CURATED.path())
+                  + " EXCEPT ALL SELECT * FROM " + duck.source(other, LakeTable.MACHINE_LEARNING_CURATED.path()) + ")"));
     }
   }
 
@@ -223,17 +228,17 @@ class LakehouseEndToEndTest {
   void consentSinceDateKeepsOnlyReadingsTakenSinceConsent(@TempDir Path other) throws Exception {
     // Seed 7 gives customers whose consent date falls among their readings (seed 11 has none).
     ExpectedCounts expected = LakeGenerator.withAllDefects(SCALE, 7).generate(other);
-    LakeRun.Result result = Lakehouse.run(LakeRun.parseOptions("--lake=" + other, "--consentSinceDate=true"));
+    LakeRun.Result result = Lakehouse.run(LakeJobs.parseOptions("--lake=" + other, "--consentSinceDate=true"));
     assertTrue(result.report().reconciled(), result.report().toText());
     try (DuckDb duck = new DuckDb()) {
-      String trusted = duck.source(other, LakeTable.CUSTOMER_TRUSTED);
-      String readings = duck.source(other, LakeTable.ACCELEROMETER_TRUSTED);
+      String trusted = duck.source(other, LakeTable.CUSTOMER_TRUSTED.path());
+      String readings = duck.source(other, LakeTable.ACCELEROMETER_TRUSTED.path());
       assertEquals(
           0,
           duck.queryLong(
               "SELECT count(*) FROM " + readings + " r JOIN " + trusted
                   + " c ON lower(trim(r.\"user\")) = lower(trim(c.email)) WHERE r.\"timestamp\" < c.shareWithResearchAsOfDate"));
-      long kept = duck.count(other, LakeTable.ACCELEROMETER_TRUSTED);
+      long kept = duck.count(other, LakeTable.ACCELEROMETER_TRUSTED.path());
       long dropped = result.report().table(LakeTable.ACCELEROMETER_TRUSTED).details().get("beforeConsent");
       assertTrue(dropped > 0, "the generated consent dates fall inside the readings' days");
       // Dropped readings are counted before de-duplication, so copies of one reading count again.
@@ -241,9 +246,9 @@ class LakehouseEndToEndTest {
       assertTrue(kept + dropped >= expected.accelerometerTrusted(), kept + " + " + dropped);
       ExpectedCounts.Tables since = expected.consentSinceDate();
       assertEquals(since.accelerometerTrusted(), kept);
-      assertEquals(since.customersCurated(), duck.count(other, LakeTable.CUSTOMERS_CURATED));
-      assertEquals(since.stepTrainerTrusted(), duck.count(other, LakeTable.STEP_TRAINER_TRUSTED));
-      assertEquals(since.machineLearningCurated(), duck.count(other, LakeTable.MACHINE_LEARNING_CURATED));
+      assertEquals(since.customersCurated(), duck.count(other, LakeTable.CUSTOMERS_CURATED.path()));
+      assertEquals(since.stepTrainerTrusted(), duck.count(other, LakeTable.STEP_TRAINER_TRUSTED.path()));
+      assertEquals(since.machineLearningCurated(), duck.count(other, LakeTable.MACHINE_LEARNING_CURATED.path()));
       // A step trainer reading counts against its device owner's consent date.
       assertTrue(since.stepTrainerTrusted() < expected.stepTrainerTrusted(), expected.describe());
     }
@@ -253,12 +258,12 @@ class LakehouseEndToEndTest {
   void consentSinceDateWithOwnershipBySerialNumberGivesTheGeneratorsCounts(@TempDir Path other) throws Exception {
     ExpectedCounts expected = LakeGenerator.withAllDefects(SCALE, 7).generate(other);
     LakeRun.Result result =
-        Lakehouse.run(LakeRun.parseOptions("--lake=" + other, "--consentSinceDate=true", "--deviceOwner=serialNumber"));
+        Lakehouse.run(LakeJobs.parseOptions("--lake=" + other, "--consentSinceDate=true", "--deviceOwner=serialNumber"));
     assertTrue(result.report().reconciled(), result.report().toText());
     ExpectedCounts.Tables tables = expected.consentSinceDateBySerialNumber();
     try (DuckDb duck = new DuckDb()) {
-      assertEquals(tables.stepTrainerTrusted(), duck.count(other, LakeTable.STEP_TRAINER_TRUSTED));
-      assertEquals(tables.machineLearningCurated(), duck.count(other, LakeTable.MACHINE_LEARNING_CURATED));
+      assertEquals(tables.stepTrainerTrusted(), duck.count(other, LakeTable.STEP_TRAINER_TRUSTED.path()));
+      assertEquals(tables.machineLearningCurated(), duck.count(other, LakeTable.MACHINE_LEARNING_CURATED.path()));
     }
   }
 

@@ -1,14 +1,14 @@
 package org.stedi.lakehouse.pipelines;
 
-import static org.stedi.lakehouse.fixtures.Stedi.CONSENT_TIME;
+import static org.stedi.lakehouse.testing.Stedi.CONSENT_TIME;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.stedi.lakehouse.fixtures.AccelerometerLine;
-import org.stedi.lakehouse.fixtures.CustomerLine;
-import org.stedi.lakehouse.fixtures.LandingFiles;
-import org.stedi.lakehouse.fixtures.StepTrainerLine;
+import org.stedi.lakehouse.testing.AccelerometerLine;
+import org.stedi.lakehouse.testing.CustomerLine;
+import org.stedi.lakehouse.testing.LandingFiles;
+import org.stedi.lakehouse.testing.StepTrainerLine;
 
 /** New landing data for tests that need the next run to change every table. */
 final class LandingChanges {

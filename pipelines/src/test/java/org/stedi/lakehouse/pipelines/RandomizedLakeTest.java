@@ -14,11 +14,14 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
-import org.stedi.lakehouse.fixtures.LakeInvariants;
-import org.stedi.lakehouse.fixtures.generator.ExpectedCounts;
-import org.stedi.lakehouse.fixtures.generator.LakeGenerator;
+import org.stedi.lakehouse.generator.ExpectedCounts;
+import org.stedi.lakehouse.generator.LakeGenerator;
 import org.stedi.lakehouse.model.LakeTable;
 import org.stedi.lakehouse.model.Source;
+import org.stedi.lakehouse.pipelines.run.LakeRun;
+import org.stedi.lakehouse.pipelines.run.RunReport;
+import org.stedi.lakehouse.testing.DuckDb;
+import org.stedi.lakehouse.testing.LakeInvariants;
 
 /**
  * The lakehouse on small generated lakes of random sizes and defects, on the DirectRunner: for each
@@ -111,7 +114,7 @@ class RandomizedLakeTest {
     Path lake = dir.resolve("lake-" + Long.toUnsignedString(settings.seed()));
     System.out.println("Generating " + settings);
     ExpectedCounts expected = settings.generator().generate(lake);
-    LakeRun.Result run = Lakehouse.run(LakeRun.parseOptions("--lake=" + lake));
+    LakeRun.Result run = Lakehouse.run(LakeJobs.parseOptions("--lake=" + lake));
     String context = "\n" + settings + "\nexpected:\n" + expected.describe() + "\nrun report:\n" + run.report().toText();
 
     RunReport report = run.report();
@@ -129,15 +132,15 @@ class RandomizedLakeTest {
         expected.stepTrainerLanding(), report.table(LakeTable.STEP_TRAINER_TRUSTED), Source.STEP_TRAINER, lake, context);
 
     try (DuckDb duck = new DuckDb()) {
-      assertEquals(expected.customerTrusted(), duck.count(lake, LakeTable.CUSTOMER_TRUSTED), "customer_trusted" + context);
+      assertEquals(expected.customerTrusted(), duck.count(lake, LakeTable.CUSTOMER_TRUSTED.path()), "customer_trusted" + context);
       assertEquals(
-          expected.accelerometerTrusted(), duck.count(lake, LakeTable.ACCELEROMETER_TRUSTED), "accelerometer_trusted" + context);
-      assertEquals(expected.customersCurated(), duck.count(lake, LakeTable.CUSTOMERS_CURATED), "customers_curated" + context);
+          expected.accelerometerTrusted(), duck.count(lake, LakeTable.ACCELEROMETER_TRUSTED.path()), "accelerometer_trusted" + context);
+      assertEquals(expected.customersCurated(), duck.count(lake, LakeTable.CUSTOMERS_CURATED.path()), "customers_curated" + context);
       assertEquals(
-          expected.stepTrainerTrusted(), duck.count(lake, LakeTable.STEP_TRAINER_TRUSTED), "step_trainer_trusted" + context);
+          expected.stepTrainerTrusted(), duck.count(lake, LakeTable.STEP_TRAINER_TRUSTED.path()), "step_trainer_trusted" + context);
       assertEquals(
           expected.machineLearningCurated(),
-          duck.count(lake, LakeTable.MACHINE_LEARNING_CURATED),
+          duck.count(lake, LakeTable.MACHINE_LEARNING_CURATED.path()),
           "machine_learning_curated" + context);
     }
 

@@ -15,9 +15,11 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.stedi.lakehouse.fixtures.generator.LakeGenerator;
+import org.stedi.lakehouse.generator.LakeGenerator;
 import org.stedi.lakehouse.model.LakeTable;
 import org.stedi.lakehouse.pipelines.publish.ObjectStorePublisher;
+import org.stedi.lakehouse.pipelines.run.LakeRun;
+import org.stedi.lakehouse.testing.LakeSnapshot;
 
 /**
  * Kills a lakehouse run on S3 (a separate process, SIGKILL at a random moment) and checks that
@@ -37,8 +39,8 @@ class S3KillDuringRunTest {
       List<String> args = new ArrayList<>(server.options());
       args.add("--lake=" + lake);
       args.add("--lockLeaseSeconds=" + LEASE_SECONDS);
-      Lakehouse.run(LakeRun.parseOptions(args.toArray(String[]::new)));
-      Map<LakeTable, List<List<String>>> old = Tables.snapshot(lakeOnDisk);
+      Lakehouse.run(LakeJobs.parseOptions(args.toArray(String[]::new)));
+      LakeSnapshot old = LakeSnapshot.of(lakeOnDisk);
       LandingChanges.addNewCustomerWithDevice(lakeOnDisk, "New.S3.Customer@test.com", "0e0e0e0e-1111-2222-3333-444444444444");
 
       long seed = Long.getLong("killSeed", System.nanoTime());
@@ -54,16 +56,16 @@ class S3KillDuringRunTest {
       Thread.sleep(TimeUnit.SECONDS.toMillis(LEASE_SECONDS + 2));
       // What the next command does first: take the lock, complete an interrupted publish.
       ObjectStorePublisher.open(lake, "next-command", Duration.ofSeconds(LEASE_SECONDS)).close();
-      Map<LakeTable, List<List<String>>> afterKill = Tables.snapshot(lakeOnDisk);
+      LakeSnapshot afterKill = LakeSnapshot.of(lakeOnDisk);
 
-      LakeRun.Result last = Lakehouse.run(LakeRun.parseOptions(args.toArray(String[]::new)));
+      LakeRun.Result last = Lakehouse.run(LakeJobs.parseOptions(args.toArray(String[]::new)));
       assertTrue(last.report().reconciled());
-      Map<LakeTable, List<List<String>>> next = Tables.snapshot(lakeOnDisk);
-      for (LakeTable table : Tables.OUTPUTS) {
-        assertNotEquals(old.get(table), next.get(table), table + " must change for the test to see a mix");
-        List<List<String>> rows = afterKill.get(table);
+      LakeSnapshot next = LakeSnapshot.of(lakeOnDisk);
+      for (LakeTable table : Lakehouse.JOB.outputs()) {
+        assertNotEquals(old.rows(table.path()), next.rows(table.path()), table + " must change for the test to see a mix");
+        List<List<String>> rows = afterKill.rows(table.path());
         assertTrue(
-            rows.equals(old.get(table)) || rows.equals(next.get(table)),
+            rows.equals(old.rows(table.path())) || rows.equals(next.rows(table.path())),
             table + " is neither the old nor the new table after a kill at " + delayMillis + " ms (seed " + seed + ")");
       }
       if (!finished && delayMillis < 3000) {

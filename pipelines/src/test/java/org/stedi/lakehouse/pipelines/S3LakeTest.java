@@ -15,9 +15,16 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.stedi.lakehouse.fixtures.generator.ExpectedCounts;
-import org.stedi.lakehouse.fixtures.generator.LakeGenerator;
+import org.stedi.lakehouse.generator.ExpectedCounts;
+import org.stedi.lakehouse.generator.LakeGenerator;
 import org.stedi.lakehouse.model.LakeTable;
+import org.stedi.lakehouse.pipelines.run.Lake;
+import org.stedi.lakehouse.pipelines.run.LakeException;
+import org.stedi.lakehouse.pipelines.run.LakeJob;
+import org.stedi.lakehouse.pipelines.run.LakeRun;
+import org.stedi.lakehouse.pipelines.tools.TableReader;
+import org.stedi.lakehouse.testing.DuckDb;
+import org.stedi.lakehouse.testing.LakeSnapshot;
 
 /**
  * The lake on {@code s3://}, through Beam's AWS SDK v2 file system, against a real S3 API server
@@ -46,7 +53,7 @@ class S3LakeTest {
     LakeGenerator.withAllDefects(SCALE, SEED).generate(localLake);
 
     long start = System.nanoTime();
-    Lakehouse.run(LakeRun.parseOptions("--lake=" + localLake));
+    Lakehouse.run(LakeJobs.parseOptions("--lake=" + localLake));
     localMillis = (System.nanoTime() - start) / 1_000_000;
     start = System.nanoTime();
     s3Run = Lakehouse.run(s3Options("s3://" + BUCKET + "/lake"));
@@ -65,16 +72,16 @@ class S3LakeTest {
     List<String> args = new ArrayList<>(server.options());
     args.add("--lake=" + lake);
     args.addAll(List.of(more));
-    return LakeRun.parseOptions(args.toArray(String[]::new));
+    return LakeJobs.parseOptions(args.toArray(String[]::new));
   }
 
   @Test
   void theLakehouseOnS3WritesTheSameRowsAsTheLocalRun() throws Exception {
     assertTrue(s3Run.report().reconciled(), s3Run.report().toText());
-    assertEquals(Tables.snapshot(localLake), Tables.snapshot(s3LakeOnDisk));
+    assertEquals(LakeSnapshot.of(localLake), LakeSnapshot.of(s3LakeOnDisk));
     try (DuckDb duck = new DuckDb()) {
-      assertEquals(expected.machineLearningCurated(), duck.count(s3LakeOnDisk, LakeTable.MACHINE_LEARNING_CURATED));
-      assertEquals(expected.accelerometerTrusted(), duck.count(s3LakeOnDisk, LakeTable.ACCELEROMETER_TRUSTED));
+      assertEquals(expected.machineLearningCurated(), duck.count(s3LakeOnDisk, LakeTable.MACHINE_LEARNING_CURATED.path()));
+      assertEquals(expected.accelerometerTrusted(), duck.count(s3LakeOnDisk, LakeTable.ACCELEROMETER_TRUSTED.path()));
     }
     try (Stream<Path> reports = Files.list(s3LakeOnDisk.resolve("_reports"))) {
       assertTrue(reports.anyMatch(p -> p.getFileName().toString().startsWith(s3Run.runId())));
@@ -87,12 +94,12 @@ class S3LakeTest {
 
   @Test
   void zonePipelinesReadTheirInputTablesFromS3AndRewriteTheSameRows() throws Exception {
-    Map<LakeTable, List<List<String>>> before = Tables.snapshot(s3LakeOnDisk);
+    LakeSnapshot before = LakeSnapshot.of(s3LakeOnDisk);
     for (LakeJob job : List.of(CustomerTrustedToCurated.JOB, MachineLearningCurated.JOB)) {
       LakeRun.Result result = LakeRun.run(job, s3Options("s3://" + BUCKET + "/lake"));
       assertTrue(result.report().reconciled(), result.report().toText());
     }
-    assertEquals(before, Tables.snapshot(s3LakeOnDisk));
+    assertEquals(before, LakeSnapshot.of(s3LakeOnDisk));
   }
 
   @Test
@@ -105,10 +112,10 @@ class S3LakeTest {
 
   @Test
   void aRerunOnS3ReplacesEveryTableAndLeavesNoFileOfTheOldRun() throws Exception {
-    Map<LakeTable, List<List<String>>> before = Tables.snapshot(s3LakeOnDisk);
+    LakeSnapshot before = LakeSnapshot.of(s3LakeOnDisk);
     LakeRun.Result again = Lakehouse.run(s3Options("s3://" + BUCKET + "/lake"));
     assertTrue(again.report().reconciled());
-    assertEquals(before, Tables.snapshot(s3LakeOnDisk));
+    assertEquals(before, LakeSnapshot.of(s3LakeOnDisk));
     try (Stream<Path> files = Files.walk(s3LakeOnDisk)) {
       List<Path> parquet = files.filter(p -> p.toString().endsWith(".parquet")).toList();
       assertFalse(parquet.isEmpty());
@@ -132,7 +139,7 @@ class S3LakeTest {
     List<String> args = new ArrayList<>(server.options("not-the-secret"));
     args.add("--lake=s3://" + BUCKET + "/lake");
     LakeException error =
-        assertThrows(LakeException.class, () -> Lakehouse.run(LakeRun.parseOptions(args.toArray(String[]::new))));
+        assertThrows(LakeException.class, () -> Lakehouse.run(LakeJobs.parseOptions(args.toArray(String[]::new))));
     assertTrue(error.getMessage().startsWith("cannot read the lake s3://" + BUCKET + "/lake"), error.getMessage());
     assertTrue(error.getMessage().contains("credentials"), error.getMessage());
     assertFalse(error.getMessage().contains("not-the-secret"), error.getMessage());
@@ -148,7 +155,7 @@ class S3LakeTest {
     args.replaceAll(a -> a.startsWith("--endpoint=") ? "--endpoint=http://127.0.0.1:" + closedPort : a);
     args.add("--lake=s3://" + BUCKET + "/lake");
     LakeException error =
-        assertThrows(LakeException.class, () -> Lakehouse.run(LakeRun.parseOptions(args.toArray(String[]::new))));
+        assertThrows(LakeException.class, () -> Lakehouse.run(LakeJobs.parseOptions(args.toArray(String[]::new))));
     assertTrue(error.getMessage().startsWith("cannot read the lake s3://" + BUCKET + "/lake"), error.getMessage());
     assertTrue(error.getMessage().contains("--endpoint"), error.getMessage());
   }

@@ -25,11 +25,14 @@ import org.apache.beam.sdk.io.FileSystems;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.stedi.lakehouse.fixtures.generator.LakeGenerator;
+import org.stedi.lakehouse.generator.LakeGenerator;
 import org.stedi.lakehouse.model.LakeTable;
 import org.stedi.lakehouse.pipelines.publish.ObjectStoreLock;
 import org.stedi.lakehouse.pipelines.publish.ObjectStorePublisher;
 import org.stedi.lakehouse.pipelines.publish.TablePublisher;
+import org.stedi.lakehouse.pipelines.run.LakeException;
+import org.stedi.lakehouse.pipelines.run.LakeRun;
+import org.stedi.lakehouse.testing.LakeSnapshot;
 
 /**
  * The S3 server goes away in the middle of a run (the S3Proxy process is killed once the run is
@@ -47,19 +50,19 @@ class S3OutageTest {
   private static final String NEW_SERIAL = "0b0b0b0b-1111-2222-3333-444444444444";
 
   @TempDir static Path reference;
-  private static Map<LakeTable, List<List<String>>> newTables;
+  private static LakeSnapshot newTables;
 
   @TempDir Path buckets;
   private Path onDisk;
-  private Map<LakeTable, List<List<String>>> oldTables;
+  private LakeSnapshot oldTables;
 
   /** What the next run must write once the server is back, from a local lake with the same data. */
   @BeforeAll
   static void whatTheNextRunWrites() throws Exception {
     LakeGenerator.withAllDefects(SCALE, SEED).generate(reference);
     LandingChanges.addNewCustomerWithDevice(reference, NEW_EMAIL, NEW_SERIAL);
-    Lakehouse.run(LakeRun.parseOptions("--lake=" + reference));
-    newTables = Tables.snapshot(reference);
+    Lakehouse.run(LakeJobs.parseOptions("--lake=" + reference));
+    newTables = LakeSnapshot.of(reference);
   }
 
   @Test
@@ -69,14 +72,14 @@ class S3OutageTest {
     assertTrue(failure.getMessage().startsWith("lakehouse failed on the lake " + LAKE + ": S3 at http://"), failure.getMessage());
     assertTrue(failure.getMessage().contains(" could not be reached: "), failure.getMessage());
     assertTrue(failure.getMessage().endsWith("; the tables are unchanged"), failure.getMessage());
-    assertEquals(oldTables, Tables.snapshot(onDisk), "the failed run changed a table");
+    assertEquals(oldTables, LakeSnapshot.of(onDisk), "the failed run changed a table");
 
     try (S3ProxyServer back = S3ProxyServer.start(buckets)) {
-      assertEquals(oldTables, Tables.snapshot(onDisk));
+      assertEquals(oldTables, LakeSnapshot.of(onDisk));
       awaitTheDeadRunsLease();
       LakeRun.Result next = Lakehouse.run(options(back));
       assertTrue(next.report().reconciled(), next.report().toText());
-      assertEquals(newTables, Tables.snapshot(onDisk));
+      assertEquals(newTables, LakeSnapshot.of(onDisk));
       assertEquals(List.of(), hiddenLeftovers(onDisk), "the next run left the dead run's files behind");
     }
   }
@@ -89,8 +92,8 @@ class S3OutageTest {
     assertTrue(failure.getMessage().contains(" could not be reached: "), failure.getMessage());
     assertTrue(failure.getMessage().contains("the next run on the lake " + LAKE + " completes the publish"), failure.getMessage());
 
-    Map<LakeTable, List<List<String>>> cutOff = Tables.snapshot(onDisk);
-    long mixed = Tables.OUTPUTS.stream().filter(t -> !cutOff.get(t).equals(oldTables.get(t)) && !cutOff.get(t).equals(newTables.get(t))).count();
+    LakeSnapshot cutOff = LakeSnapshot.of(onDisk);
+    long mixed = Lakehouse.JOB.outputs().stream().filter(t -> !cutOff.rows(t.path()).equals(oldTables.rows(t.path())) && !cutOff.rows(t.path()).equals(newTables.rows(t.path()))).count();
     System.out.println("tables showing files of both runs while the server was down: " + mixed);
 
     try (S3ProxyServer back = S3ProxyServer.start(buckets)) {
@@ -98,11 +101,11 @@ class S3OutageTest {
       // What every command does first on the lake: take the lock, complete the interrupted publish.
       FileSystems.setDefaultPipelineOptions(options(back)); // the server's new port
       ObjectStorePublisher.open(LAKE, "next-command", Duration.ofSeconds(LEASE_SECONDS)).close();
-      assertEquals(newTables, Tables.snapshot(onDisk), "the interrupted publish was not completed");
+      assertEquals(newTables, LakeSnapshot.of(onDisk), "the interrupted publish was not completed");
       assertEquals(List.of(), hiddenLeftovers(onDisk), "the journal or the dead run's files are left");
       LakeRun.Result next = Lakehouse.run(options(back));
       assertTrue(next.report().reconciled(), next.report().toText());
-      assertEquals(newTables, Tables.snapshot(onDisk));
+      assertEquals(newTables, LakeSnapshot.of(onDisk));
     }
   }
 
@@ -116,9 +119,9 @@ class S3OutageTest {
     onDisk = server.bucket("outage").resolve("lake");
     LakeGenerator.withAllDefects(SCALE, SEED).generate(onDisk);
     Lakehouse.run(options(server));
-    oldTables = Tables.snapshot(onDisk);
-    for (LakeTable table : Tables.OUTPUTS) {
-      assertNotEquals(oldTables.get(table), newTables.get(table), table + " must change for the test to see a mix");
+    oldTables = LakeSnapshot.of(onDisk);
+    for (LakeTable table : Lakehouse.JOB.outputs()) {
+      assertNotEquals(oldTables.rows(table.path()), newTables.rows(table.path()), table + " must change for the test to see a mix");
     }
     LandingChanges.addNewCustomerWithDevice(onDisk, NEW_EMAIL, NEW_SERIAL);
 
@@ -169,7 +172,7 @@ class S3OutageTest {
         runs = files.map(p -> p.getFileName().toString()).toList();
       }
       for (String run : runs) {
-        for (LakeTable table : Tables.OUTPUTS) {
+        for (LakeTable table : Lakehouse.JOB.outputs()) {
           if (anyFileUnder(lake.resolve(table.path()), name -> name.startsWith("part-" + run + "-"))) {
             return true;
           }
@@ -200,7 +203,7 @@ class S3OutageTest {
     List<String> args = new ArrayList<>(server.options());
     args.add("--lake=" + LAKE);
     args.add("--lockLeaseSeconds=" + LEASE_SECONDS);
-    return LakeRun.parseOptions(args.toArray(String[]::new));
+    return LakeJobs.parseOptions(args.toArray(String[]::new));
   }
 
   /** Staging, scratch, journal and lock files left in the lake. */

@@ -10,10 +10,14 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.stedi.lakehouse.fixtures.generator.DeviceTruth;
-import org.stedi.lakehouse.fixtures.generator.ExpectedCounts;
-import org.stedi.lakehouse.fixtures.generator.LakeGenerator;
+import org.stedi.lakehouse.generator.DeviceTruth;
+import org.stedi.lakehouse.generator.ExpectedCounts;
+import org.stedi.lakehouse.generator.LakeGenerator;
 import org.stedi.lakehouse.model.LakeTable;
+import org.stedi.lakehouse.pipelines.run.LakeRun;
+import org.stedi.lakehouse.pipelines.run.RunReport;
+import org.stedi.lakehouse.testing.DuckDb;
+import org.stedi.lakehouse.testing.LakeSnapshot;
 
 /**
  * The serial-number bug on generated lakes, checked against the generator's truth (which device
@@ -36,7 +40,7 @@ class SerialNumberBugTest {
   static void runTheLakehouseOnABugLake() {
     expected = LakeGenerator.withAllDefects(SCALE, SEED).generate(bugLake);
     truth = DeviceTruth.read(bugLake);
-    run = Lakehouse.run(LakeRun.parseOptions("--lake=" + bugLake));
+    run = Lakehouse.run(LakeJobs.parseOptions("--lake=" + bugLake));
   }
 
   @Test
@@ -44,16 +48,16 @@ class SerialNumberBugTest {
     assertTrue(run.report().reconciled(), run.report().toText());
     try (DuckDb duck = new DuckDb()) {
       loadTruth(duck);
-      String curated = duck.source(bugLake, LakeTable.CUSTOMERS_CURATED);
+      String curated = duck.source(bugLake, LakeTable.CUSTOMERS_CURATED.path());
       for (LakeTable table : List.of(LakeTable.STEP_TRAINER_TRUSTED, LakeTable.MACHINE_LEARNING_CURATED)) {
-        String rows = duck.source(bugLake, table);
+        String rows = duck.source(bugLake, table.path());
         long foreign =
             duck.queryLong(
                 "SELECT count(*) FROM " + rows + " r LEFT JOIN truth t ON t.serialNumber = r.serialNumber "
                     + "WHERE t.owner IS NULL OR t.owner NOT IN (SELECT lower(trim(email)) FROM " + curated + ")");
         assertEquals(0, foreign, table.tableName() + " rows of devices whose true owner is not a curated customer");
       }
-      assertEquals(expected.stepTrainerTrusted(), duck.count(bugLake, LakeTable.STEP_TRAINER_TRUSTED));
+      assertEquals(expected.stepTrainerTrusted(), duck.count(bugLake, LakeTable.STEP_TRAINER_TRUSTED.path()));
       assertTrue(expected.stepTrainerTrusted() > expected.bySerialNumber().stepTrainerTrusted(), expected.describe());
     }
   }
@@ -62,9 +66,9 @@ class SerialNumberBugTest {
   void machineLearningCuratedHoldsExactlyThePairsOfEachDeviceWithItsTrueOwnersPhone() throws Exception {
     try (DuckDb duck = new DuckDb()) {
       loadTruth(duck);
-      String steps = duck.source(bugLake, LakeTable.STEP_TRAINER_TRUSTED);
-      String phones = duck.source(bugLake, LakeTable.ACCELEROMETER_TRUSTED);
-      String pairs = duck.source(bugLake, LakeTable.MACHINE_LEARNING_CURATED);
+      String steps = duck.source(bugLake, LakeTable.STEP_TRAINER_TRUSTED.path());
+      String phones = duck.source(bugLake, LakeTable.ACCELEROMETER_TRUSTED.path());
+      String pairs = duck.source(bugLake, LakeTable.MACHINE_LEARNING_CURATED.path());
       String ownerCorrect =
           "SELECT s.sensorReadingTime, s.serialNumber, s.distanceFromObject, a.x, a.y, a.z FROM " + steps + " s "
               + "JOIN truth t ON t.serialNumber = s.serialNumber JOIN " + phones + " a "
@@ -72,7 +76,7 @@ class SerialNumberBugTest {
       String written = "SELECT sensorReadingTime, serialNumber, distanceFromObject, x, y, z FROM " + pairs;
       assertEquals(0, duck.queryLong("SELECT count(*) FROM (" + ownerCorrect + " EXCEPT ALL " + written + ")"));
       assertEquals(0, duck.queryLong("SELECT count(*) FROM (" + written + " EXCEPT ALL " + ownerCorrect + ")"));
-      assertEquals(expected.machineLearningCurated(), duck.count(bugLake, LakeTable.MACHINE_LEARNING_CURATED));
+      assertEquals(expected.machineLearningCurated(), duck.count(bugLake, LakeTable.MACHINE_LEARNING_CURATED.path()));
       assertTrue(expected.machineLearningCurated() > 10 * expected.bySerialNumber().machineLearningCurated(), expected.describe());
     }
   }
@@ -102,19 +106,19 @@ class SerialNumberBugTest {
   @Test
   void ownershipBySerialNumberLeaksReadingsOfDevicesWhoseOwnerNeverConsented(@TempDir Path lake) throws Exception {
     LakeGenerator.withAllDefects(SCALE, SEED).generate(lake);
-    LakeRun.Result bySerial = Lakehouse.run(LakeRun.parseOptions("--lake=" + lake, "--deviceOwner=serialNumber"));
+    LakeRun.Result bySerial = Lakehouse.run(LakeJobs.parseOptions("--lake=" + lake, "--deviceOwner=serialNumber"));
 
     assertTrue(bySerial.report().reconciled(), bySerial.report().toText());
     ExpectedCounts.Tables tables = expected.bySerialNumber();
     try (DuckDb duck = new DuckDb()) {
-      assertEquals(tables.stepTrainerTrusted(), duck.count(lake, LakeTable.STEP_TRAINER_TRUSTED));
-      assertEquals(tables.machineLearningCurated(), duck.count(lake, LakeTable.MACHINE_LEARNING_CURATED));
+      assertEquals(tables.stepTrainerTrusted(), duck.count(lake, LakeTable.STEP_TRAINER_TRUSTED.path()));
+      assertEquals(tables.machineLearningCurated(), duck.count(lake, LakeTable.MACHINE_LEARNING_CURATED.path()));
       loadTruth(duck);
       long leaked =
           duck.queryLong(
-              "SELECT count(*) FROM " + duck.source(lake, LakeTable.STEP_TRAINER_TRUSTED) + " r JOIN truth t "
+              "SELECT count(*) FROM " + duck.source(lake, LakeTable.STEP_TRAINER_TRUSTED.path()) + " r JOIN truth t "
                   + "ON t.serialNumber = r.serialNumber WHERE t.owner NOT IN (SELECT lower(trim(email)) FROM "
-                  + duck.source(lake, LakeTable.CUSTOMERS_CURATED) + ")");
+                  + duck.source(lake, LakeTable.CUSTOMERS_CURATED.path()) + ")");
       assertTrue(leaked > 0, "the serial-number join admits readings of devices of customers who never consented");
     }
   }
@@ -126,13 +130,13 @@ class SerialNumberBugTest {
     ExpectedCounts clean = generator.generate(byReadings);
     generator.generate(bySerial);
 
-    Lakehouse.run(LakeRun.parseOptions("--lake=" + byReadings));
-    Lakehouse.run(LakeRun.parseOptions("--lake=" + bySerial, "--deviceOwner=serialNumber"));
+    Lakehouse.run(LakeJobs.parseOptions("--lake=" + byReadings));
+    Lakehouse.run(LakeJobs.parseOptions("--lake=" + bySerial, "--deviceOwner=serialNumber"));
 
-    Map<LakeTable, List<List<String>>> tables = Tables.snapshot(byReadings);
-    assertEquals(tables, Tables.snapshot(bySerial));
-    assertEquals(clean.stepTrainerTrusted(), tables.get(LakeTable.STEP_TRAINER_TRUSTED).size());
-    assertEquals(clean.machineLearningCurated(), tables.get(LakeTable.MACHINE_LEARNING_CURATED).size());
+    LakeSnapshot tables = LakeSnapshot.of(byReadings);
+    assertEquals(tables, LakeSnapshot.of(bySerial));
+    assertEquals(clean.stepTrainerTrusted(), tables.rows(LakeTable.STEP_TRAINER_TRUSTED.path()).size());
+    assertEquals(clean.machineLearningCurated(), tables.rows(LakeTable.MACHINE_LEARNING_CURATED.path()).size());
     assertTrue(clean.machineLearningCurated() > 0);
   }
 

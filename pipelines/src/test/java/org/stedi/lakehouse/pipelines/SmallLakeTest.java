@@ -2,13 +2,13 @@ package org.stedi.lakehouse.pipelines;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.stedi.lakehouse.fixtures.Stedi.EXERCISE_TIME;
-import static org.stedi.lakehouse.fixtures.Stedi.SANTOSH;
-import static org.stedi.lakehouse.fixtures.Stedi.SARAH;
-import static org.stedi.lakehouse.fixtures.Stedi.SERIAL_1;
-import static org.stedi.lakehouse.fixtures.Stedi.SERIAL_2;
-import static org.stedi.lakehouse.fixtures.Stedi.consenting;
-import static org.stedi.lakehouse.fixtures.Stedi.withoutConsentField;
+import static org.stedi.lakehouse.testing.Stedi.EXERCISE_TIME;
+import static org.stedi.lakehouse.testing.Stedi.SANTOSH;
+import static org.stedi.lakehouse.testing.Stedi.SARAH;
+import static org.stedi.lakehouse.testing.Stedi.SERIAL_1;
+import static org.stedi.lakehouse.testing.Stedi.SERIAL_2;
+import static org.stedi.lakehouse.testing.Stedi.consenting;
+import static org.stedi.lakehouse.testing.Stedi.withoutConsentField;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,11 +18,13 @@ import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.stedi.lakehouse.fixtures.AccelerometerLine;
-import org.stedi.lakehouse.fixtures.LakeInvariants;
-import org.stedi.lakehouse.fixtures.LandingFiles;
-import org.stedi.lakehouse.fixtures.StepTrainerLine;
 import org.stedi.lakehouse.model.LakeTable;
+import org.stedi.lakehouse.pipelines.run.LakeRun;
+import org.stedi.lakehouse.testing.AccelerometerLine;
+import org.stedi.lakehouse.testing.DuckDb;
+import org.stedi.lakehouse.testing.LakeInvariants;
+import org.stedi.lakehouse.testing.LandingFiles;
+import org.stedi.lakehouse.testing.StepTrainerLine;
 
 class SmallLakeTest {
   /** Sarah exercises a second after Santosh: each device's one reading time has one phone. */
@@ -43,15 +45,15 @@ class SmallLakeTest {
         lake.resolve("step_trainer/landing/s.json"),
         List.of(StepTrainerLine.of(EXERCISE_TIME, SERIAL_1, 218), StepTrainerLine.of(SARAHS_TIME, SERIAL_2, 200)));
 
-    LakeRun.Result result = Lakehouse.run(LakeRun.parseOptions("--lake=" + lake));
+    LakeRun.Result result = Lakehouse.run(LakeJobs.parseOptions("--lake=" + lake));
 
     assertTrue(result.report().reconciled(), result.report().toText());
     try (DuckDb duck = new DuckDb()) {
-      assertEquals(1, duck.count(lake, LakeTable.CUSTOMER_TRUSTED));
-      assertEquals(2, duck.count(lake, LakeTable.ACCELEROMETER_TRUSTED));
-      assertEquals(1, duck.count(lake, LakeTable.CUSTOMERS_CURATED));
-      assertEquals(1, duck.count(lake, LakeTable.STEP_TRAINER_TRUSTED));
-      assertEquals(2, duck.count(lake, LakeTable.MACHINE_LEARNING_CURATED));
+      assertEquals(1, duck.count(lake, LakeTable.CUSTOMER_TRUSTED.path()));
+      assertEquals(2, duck.count(lake, LakeTable.ACCELEROMETER_TRUSTED.path()));
+      assertEquals(1, duck.count(lake, LakeTable.CUSTOMERS_CURATED.path()));
+      assertEquals(1, duck.count(lake, LakeTable.STEP_TRAINER_TRUSTED.path()));
+      assertEquals(2, duck.count(lake, LakeTable.MACHINE_LEARNING_CURATED.path()));
     }
     System.out.print(result.report().toText());
   }
@@ -67,7 +69,7 @@ class SmallLakeTest {
     LandingFiles.write(
         lake.resolve("step_trainer/landing/s.json"),
         List.of(StepTrainerLine.of(EXERCISE_TIME, SERIAL_1, 218), StepTrainerLine.of(SARAHS_TIME, SERIAL_2, 200)));
-    assertTrue(Lakehouse.run(LakeRun.parseOptions("--lake=" + lake)).report().reconciled());
+    assertTrue(Lakehouse.run(LakeJobs.parseOptions("--lake=" + lake)).report().reconciled());
     String santosh = SANTOSH.toLowerCase(Locale.ROOT);
     String sarah = SARAH.toLowerCase(Locale.ROOT);
     assertEquals(List.of(santosh, sarah), personalKeysOfEveryTable(lake).get(LakeTable.CUSTOMER_TRUSTED));
@@ -87,7 +89,7 @@ class SmallLakeTest {
     assertTrue(stale.stream().anyMatch(v -> v.contains("accelerometer_trusted users")), stale.toString());
     assertTrue(stale.stream().anyMatch(v -> v.contains("customers_curated emails")), stale.toString());
 
-    LakeRun.Result second = Lakehouse.run(LakeRun.parseOptions("--lake=" + lake));
+    LakeRun.Result second = Lakehouse.run(LakeJobs.parseOptions("--lake=" + lake));
 
     assertTrue(second.report().reconciled(), second.report().toText());
     Map<LakeTable, List<String>> keys = personalKeysOfEveryTable(lake);
@@ -99,7 +101,7 @@ class SmallLakeTest {
     try (DuckDb duck = new DuckDb()) {
       assertEquals(
           List.of(List.of(SERIAL_2, "4.0")),
-          duck.rows("SELECT serialNumber, CAST(x AS VARCHAR) FROM " + duck.source(lake, LakeTable.MACHINE_LEARNING_CURATED)));
+          duck.rows("SELECT serialNumber, CAST(x AS VARCHAR) FROM " + duck.source(lake, LakeTable.MACHINE_LEARNING_CURATED.path())));
     }
     assertEquals(List.of(), LakeInvariants.check(lake));
   }
@@ -118,7 +120,7 @@ class SmallLakeTest {
     Map<LakeTable, List<String>> keys = new LinkedHashMap<>();
     try (DuckDb duck = new DuckDb()) {
       for (Map.Entry<LakeTable, String> column : columns.entrySet()) {
-        String source = duck.source(lake, column.getKey());
+        String source = duck.source(lake, column.getKey().path());
         List<String> values = new ArrayList<>();
         if (source != null) {
           for (List<String> row : duck.rows("SELECT DISTINCT " + column.getValue() + " FROM " + source + " ORDER BY 1")) {

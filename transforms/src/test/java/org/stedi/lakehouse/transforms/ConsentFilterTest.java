@@ -2,16 +2,16 @@ package org.stedi.lakehouse.transforms;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.stedi.lakehouse.fixtures.Stedi.CONSENT_TIME;
-import static org.stedi.lakehouse.fixtures.Stedi.FRANK;
-import static org.stedi.lakehouse.fixtures.Stedi.JOHN;
-import static org.stedi.lakehouse.fixtures.Stedi.SANTOSH;
-import static org.stedi.lakehouse.fixtures.Stedi.SARAH;
-import static org.stedi.lakehouse.fixtures.Stedi.SERIAL_1;
-import static org.stedi.lakehouse.fixtures.Stedi.SERIAL_2;
-import static org.stedi.lakehouse.fixtures.Stedi.consenting;
-import static org.stedi.lakehouse.fixtures.Stedi.withNullConsent;
-import static org.stedi.lakehouse.fixtures.Stedi.withoutConsentField;
+import static org.stedi.lakehouse.testing.Stedi.CONSENT_TIME;
+import static org.stedi.lakehouse.testing.Stedi.FRANK;
+import static org.stedi.lakehouse.testing.Stedi.JOHN;
+import static org.stedi.lakehouse.testing.Stedi.SANTOSH;
+import static org.stedi.lakehouse.testing.Stedi.SARAH;
+import static org.stedi.lakehouse.testing.Stedi.SERIAL_1;
+import static org.stedi.lakehouse.testing.Stedi.SERIAL_2;
+import static org.stedi.lakehouse.testing.Stedi.consenting;
+import static org.stedi.lakehouse.testing.Stedi.withNullConsent;
+import static org.stedi.lakehouse.testing.Stedi.withoutConsentField;
 import static org.stedi.lakehouse.transforms.Records.customer;
 
 import java.util.ArrayList;
@@ -27,6 +27,7 @@ import org.apache.beam.sdk.values.PCollection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.stedi.lakehouse.model.Customer;
+import org.stedi.lakehouse.testing.Counters;
 
 @ExtendWith(TestPipelineExtension.class)
 class ConsentFilterTest {

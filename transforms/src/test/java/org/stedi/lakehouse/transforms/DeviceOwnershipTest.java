@@ -2,16 +2,16 @@ package org.stedi.lakehouse.transforms;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.stedi.lakehouse.fixtures.Stedi.EXERCISE_TIME;
-import static org.stedi.lakehouse.fixtures.Stedi.FRANK;
-import static org.stedi.lakehouse.fixtures.Stedi.JOHN;
-import static org.stedi.lakehouse.fixtures.Stedi.SANTOSH;
-import static org.stedi.lakehouse.fixtures.Stedi.SARAH;
-import static org.stedi.lakehouse.fixtures.Stedi.SERIAL_1;
-import static org.stedi.lakehouse.fixtures.Stedi.SERIAL_2;
-import static org.stedi.lakehouse.fixtures.Stedi.SERIAL_3;
-import static org.stedi.lakehouse.fixtures.Stedi.STRANGER;
-import static org.stedi.lakehouse.fixtures.Stedi.UNKNOWN_SERIAL;
+import static org.stedi.lakehouse.testing.Stedi.EXERCISE_TIME;
+import static org.stedi.lakehouse.testing.Stedi.FRANK;
+import static org.stedi.lakehouse.testing.Stedi.JOHN;
+import static org.stedi.lakehouse.testing.Stedi.SANTOSH;
+import static org.stedi.lakehouse.testing.Stedi.SARAH;
+import static org.stedi.lakehouse.testing.Stedi.SERIAL_1;
+import static org.stedi.lakehouse.testing.Stedi.SERIAL_2;
+import static org.stedi.lakehouse.testing.Stedi.SERIAL_3;
+import static org.stedi.lakehouse.testing.Stedi.STRANGER;
+import static org.stedi.lakehouse.testing.Stedi.UNKNOWN_SERIAL;
 import static org.stedi.lakehouse.transforms.Records.reading;
 import static org.stedi.lakehouse.transforms.Records.step;
 
@@ -27,9 +27,10 @@ import org.apache.beam.sdk.values.PCollection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.stedi.lakehouse.model.AccelerometerReading;
-import org.stedi.lakehouse.model.DeviceAttribution;
 import org.stedi.lakehouse.model.DeviceAttribution.Verdict;
+import org.stedi.lakehouse.model.DeviceAttribution;
 import org.stedi.lakehouse.model.StepTrainerReading;
+import org.stedi.lakehouse.testing.Counters;
 
 @ExtendWith(TestPipelineExtension.class)
 class DeviceOwnershipTest {

@@ -1,9 +1,9 @@
 package org.stedi.lakehouse.transforms;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.stedi.lakehouse.fixtures.Stedi.CONSENT_TIME;
-import static org.stedi.lakehouse.fixtures.Stedi.EXERCISE_TIME;
-import static org.stedi.lakehouse.fixtures.Stedi.consenting;
+import static org.stedi.lakehouse.testing.Stedi.CONSENT_TIME;
+import static org.stedi.lakehouse.testing.Stedi.EXERCISE_TIME;
+import static org.stedi.lakehouse.testing.Stedi.consenting;
 import static org.stedi.lakehouse.transforms.Records.customer;
 import static org.stedi.lakehouse.transforms.Records.reading;
 import static org.stedi.lakehouse.transforms.Records.step;
@@ -22,6 +22,7 @@ import org.stedi.lakehouse.model.AccelerometerReading;
 import org.stedi.lakehouse.model.Customer;
 import org.stedi.lakehouse.model.MachineLearningRow;
 import org.stedi.lakehouse.model.StepTrainerReading;
+import org.stedi.lakehouse.testing.Counters;
 
 /**
  * The transforms with tiny buckets ({@code --elementsPerBucket=3}), so that every grouping spreads

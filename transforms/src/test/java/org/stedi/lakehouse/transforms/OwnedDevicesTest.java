@@ -1,16 +1,16 @@
 package org.stedi.lakehouse.transforms;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.stedi.lakehouse.fixtures.Stedi.CONSENT_TIME;
-import static org.stedi.lakehouse.fixtures.Stedi.EXERCISE_TIME;
-import static org.stedi.lakehouse.fixtures.Stedi.FRANK;
-import static org.stedi.lakehouse.fixtures.Stedi.SANTOSH;
-import static org.stedi.lakehouse.fixtures.Stedi.SARAH;
-import static org.stedi.lakehouse.fixtures.Stedi.SERIAL_1;
-import static org.stedi.lakehouse.fixtures.Stedi.SERIAL_2;
-import static org.stedi.lakehouse.fixtures.Stedi.SERIAL_3;
-import static org.stedi.lakehouse.fixtures.Stedi.STRANGER;
-import static org.stedi.lakehouse.fixtures.Stedi.consenting;
+import static org.stedi.lakehouse.testing.Stedi.CONSENT_TIME;
+import static org.stedi.lakehouse.testing.Stedi.EXERCISE_TIME;
+import static org.stedi.lakehouse.testing.Stedi.FRANK;
+import static org.stedi.lakehouse.testing.Stedi.SANTOSH;
+import static org.stedi.lakehouse.testing.Stedi.SARAH;
+import static org.stedi.lakehouse.testing.Stedi.SERIAL_1;
+import static org.stedi.lakehouse.testing.Stedi.SERIAL_2;
+import static org.stedi.lakehouse.testing.Stedi.SERIAL_3;
+import static org.stedi.lakehouse.testing.Stedi.STRANGER;
+import static org.stedi.lakehouse.testing.Stedi.consenting;
 import static org.stedi.lakehouse.transforms.Records.customer;
 import static org.stedi.lakehouse.transforms.Records.reading;
 import static org.stedi.lakehouse.transforms.Records.step;
@@ -27,10 +27,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.stedi.lakehouse.model.AccelerometerReading;
 import org.stedi.lakehouse.model.Customer;
-import org.stedi.lakehouse.model.DeviceAttribution;
 import org.stedi.lakehouse.model.DeviceAttribution.Verdict;
+import org.stedi.lakehouse.model.DeviceAttribution;
 import org.stedi.lakehouse.model.MachineLearningRow;
 import org.stedi.lakehouse.model.StepTrainerReading;
+import org.stedi.lakehouse.testing.Counters;
 
 /**
  * The devices of given customers by their readings, and the two joins that use them: the readings

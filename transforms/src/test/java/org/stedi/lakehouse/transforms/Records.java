@@ -1,8 +1,8 @@
 package org.stedi.lakehouse.transforms;
 
-import org.stedi.lakehouse.fixtures.AccelerometerLine;
-import org.stedi.lakehouse.fixtures.CustomerLine;
-import org.stedi.lakehouse.fixtures.StepTrainerLine;
+import org.stedi.lakehouse.testing.AccelerometerLine;
+import org.stedi.lakehouse.testing.CustomerLine;
+import org.stedi.lakehouse.testing.StepTrainerLine;
 import org.stedi.lakehouse.landing.LandingParser;
 import org.stedi.lakehouse.landing.RejectedLineException;
 import org.stedi.lakehouse.model.AccelerometerReading;

@@ -1,14 +1,14 @@
 package org.stedi.lakehouse.transforms;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.stedi.lakehouse.fixtures.Stedi.CONSENT_TIME;
-import static org.stedi.lakehouse.fixtures.Stedi.EXERCISE_TIME;
-import static org.stedi.lakehouse.fixtures.Stedi.SANTOSH;
-import static org.stedi.lakehouse.fixtures.Stedi.SARAH;
-import static org.stedi.lakehouse.fixtures.Stedi.SERIAL_1;
-import static org.stedi.lakehouse.fixtures.Stedi.SERIAL_2;
-import static org.stedi.lakehouse.fixtures.Stedi.UNKNOWN_SERIAL;
-import static org.stedi.lakehouse.fixtures.Stedi.consenting;
+import static org.stedi.lakehouse.testing.Stedi.CONSENT_TIME;
+import static org.stedi.lakehouse.testing.Stedi.EXERCISE_TIME;
+import static org.stedi.lakehouse.testing.Stedi.SANTOSH;
+import static org.stedi.lakehouse.testing.Stedi.SARAH;
+import static org.stedi.lakehouse.testing.Stedi.SERIAL_1;
+import static org.stedi.lakehouse.testing.Stedi.SERIAL_2;
+import static org.stedi.lakehouse.testing.Stedi.UNKNOWN_SERIAL;
+import static org.stedi.lakehouse.testing.Stedi.consenting;
 import static org.stedi.lakehouse.transforms.Records.customer;
 import static org.stedi.lakehouse.transforms.Records.step;
 
@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.stedi.lakehouse.model.Customer;
 import org.stedi.lakehouse.model.StepTrainerReading;
+import org.stedi.lakehouse.testing.Counters;
 
 @ExtendWith(TestPipelineExtension.class)
 class SerialNumberJoinTest {

@@ -8,30 +8,30 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
-import org.stedi.lakehouse.fixtures.generator.ExpectedCounts;
-import org.stedi.lakehouse.fixtures.generator.LakeGenerator;
+import org.stedi.lakehouse.generator.ExpectedCounts;
+import org.stedi.lakehouse.generator.LakeGenerator;
 import org.stedi.lakehouse.model.LakeTable;
 import org.stedi.lakehouse.model.Source;
 import org.stedi.lakehouse.pipelines.AccelerometerLandingToTrusted;
 import org.stedi.lakehouse.pipelines.CustomerLandingToTrusted;
 import org.stedi.lakehouse.pipelines.CustomerTrustedToCurated;
-import org.stedi.lakehouse.pipelines.GlueDdl;
-import org.stedi.lakehouse.pipelines.Lake;
-import org.stedi.lakehouse.pipelines.LakeException;
-import org.stedi.lakehouse.pipelines.LakeJob;
+import org.stedi.lakehouse.pipelines.LakeJobs;
 import org.stedi.lakehouse.pipelines.LakeOptions;
-import org.stedi.lakehouse.pipelines.LakeRun;
 import org.stedi.lakehouse.pipelines.Lakehouse;
 import org.stedi.lakehouse.pipelines.MachineLearningCurated;
 import org.stedi.lakehouse.pipelines.StepTrainerTrusted;
-import org.stedi.lakehouse.pipelines.TableReader;
+import org.stedi.lakehouse.pipelines.run.Lake;
+import org.stedi.lakehouse.pipelines.run.LakeException;
+import org.stedi.lakehouse.pipelines.run.LakeJob;
+import org.stedi.lakehouse.pipelines.run.LakeRun;
+import org.stedi.lakehouse.pipelines.run.UnknownOptionException;
+import org.stedi.lakehouse.pipelines.tools.GlueDdl;
+import org.stedi.lakehouse.pipelines.tools.TableReader;
 
 /**
  * The {@code stedi} command: every pipeline by name, {@code lakehouse}, {@code generate}, {@code
@@ -43,21 +43,6 @@ public final class StediCommand {
   static final String DEFAULT_LAKE = "./lake";
 
   static final long SAMPLE_SEED = 42;
-
-  private static final Map<String, LakeJob> JOBS = new LinkedHashMap<>();
-
-  static {
-    for (LakeJob job :
-        List.of(
-            Lakehouse.JOB,
-            CustomerLandingToTrusted.JOB,
-            AccelerometerLandingToTrusted.JOB,
-            CustomerTrustedToCurated.JOB,
-            StepTrainerTrusted.JOB,
-            MachineLearningCurated.JOB)) {
-      JOBS.put(job.name(), job);
-    }
-  }
 
   private final PrintStream out;
   private final PrintStream err;
@@ -77,17 +62,12 @@ public final class StediCommand {
    * class calls {@code System.exit} as failed.
    */
   public static int execute(String... args) {
-    return new StediCommand(System.out, System.err).run(args);
+    return execute(System.out, System.err, args);
   }
 
-  /** The pipeline of that name ({@code lakehouse}, {@code customer_landing_to_trusted}, ...). */
-  public static Optional<LakeJob> job(String name) {
-    return Optional.ofNullable(JOBS.get(name));
-  }
-
-  /** The names of the pipelines, {@code lakehouse} first. */
-  public static List<String> jobNames() {
-    return List.copyOf(JOBS.keySet());
+  /** Runs the command on the given streams and returns its exit status: the command embedded in another program. */
+  public static int execute(PrintStream out, PrintStream err, String... args) {
+    return new StediCommand(out, err).run(args);
   }
 
   /** Runs the command and returns its exit status. */
@@ -99,8 +79,9 @@ public final class StediCommand {
       }
       String command = args[0];
       String[] rest = Arrays.copyOfRange(args, 1, args.length);
-      if (JOBS.containsKey(command)) {
-        return runJob(JOBS.get(command), rest);
+      Optional<LakeJob> job = LakeJobs.byName(command);
+      if (job.isPresent()) {
+        return runJob(job.get(), rest);
       }
       return switch (command) {
         case "generate" -> generate(rest);
@@ -108,6 +89,9 @@ public final class StediCommand {
         case "show" -> show(rest);
         default -> fail(2, "unknown command '" + command + "'; commands: " + String.join(", ", commandNames()));
       };
+    } catch (UnknownOptionException e) {
+      debug(e);
+      return fail(2, e.getMessage() + "; see " + (args.length > 0 ? args[0] + " " : "") + "--help");
     } catch (LakeException e) {
       debug(e);
       return fail(1, e.getMessage());
@@ -130,7 +114,7 @@ public final class StediCommand {
       PipelineOptionsFactory.printHelp(out, LakeOptions.class);
       return 0;
     }
-    LakeOptions options = LakeRun.parseOptions(withProductionDefaults(args));
+    LakeOptions options = LakeJobs.parseOptions(withProductionDefaults(args));
     if (job == Lakehouse.JOB && Stream.of(args).noneMatch(a -> a.startsWith("--lake="))) {
       generateSampleDataIfEmpty(options);
     }
@@ -160,7 +144,7 @@ public final class StediCommand {
   public static String[] withProductionDefaults(String[] args) {
     String runner;
     try {
-      runner = LakeRun.parseOptions(args).getRunner().getSimpleName();
+      runner = LakeJobs.parseOptions(args).getRunner().getSimpleName();
     } catch (IllegalArgumentException e) {
       return args; // the run parses them again and reports what is wrong
     }
@@ -301,7 +285,7 @@ public final class StediCommand {
                 () ->
                     new IllegalArgumentException(
                         "unknown table '" + positional.get(0) + "'; tables: " + String.join(", ", tableNames())));
-    LakeOptions options = LakeRun.parseOptions(beamArgs.toArray(String[]::new));
+    LakeOptions options = LakeJobs.parseOptions(beamArgs.toArray(String[]::new));
     Lake lake = Lake.of(options.getLake());
     if (lake.isLocal() && !Files.isDirectory(lake.localRoot())) {
       throw new LakeException("the lake folder " + lake + " does not exist: run `stedi lakehouse` first, or give --lake");
@@ -327,7 +311,7 @@ public final class StediCommand {
   }
 
   private static List<String> commandNames() {
-    List<String> names = new ArrayList<>(JOBS.keySet());
+    List<String> names = new ArrayList<>(LakeJobs.names());
     names.addAll(List.of("generate", "ddl", "show"));
     return names;
   }

@@ -9,8 +9,8 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.stedi.lakehouse.fixtures.generator.LakeGenerator;
-import org.stedi.lakehouse.runners.testing.JavaProcess;
+import org.stedi.lakehouse.generator.LakeGenerator;
+import org.stedi.lakehouse.testing.JavaProcess;
 
 /**
  * {@code stedi lakehouse} on a lake too big for the DirectRunner's heap, in a JVM of its own with a

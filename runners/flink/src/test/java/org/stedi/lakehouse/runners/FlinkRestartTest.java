@@ -12,8 +12,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.stedi.lakehouse.landing.LandingRecords;
 import org.stedi.lakehouse.landing.ReadLanding;
 import org.stedi.lakehouse.model.AccelerometerReading;
@@ -24,17 +26,17 @@ import org.stedi.lakehouse.model.StepTrainerReading;
 import org.stedi.lakehouse.pipelines.AccelerometerLandingToTrusted;
 import org.stedi.lakehouse.pipelines.CustomerLandingToTrusted;
 import org.stedi.lakehouse.pipelines.CustomerTrustedToCurated;
-import org.stedi.lakehouse.pipelines.LakeIO;
+import org.stedi.lakehouse.pipelines.LakeJobs;
 import org.stedi.lakehouse.pipelines.LakeOptions;
+import org.stedi.lakehouse.pipelines.Lakehouse;
 import org.stedi.lakehouse.pipelines.MachineLearningCurated;
 import org.stedi.lakehouse.pipelines.StepTrainerTrusted;
-import org.stedi.lakehouse.pipelines.TableFormat;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.stedi.lakehouse.pipelines.LakeJob;
-import org.stedi.lakehouse.pipelines.LakeRun;
-import org.stedi.lakehouse.pipelines.Lakehouse;
-import org.stedi.lakehouse.runners.testing.RunnerParity;
+import org.stedi.lakehouse.pipelines.run.LakeIO;
+import org.stedi.lakehouse.pipelines.run.LakeJob;
+import org.stedi.lakehouse.pipelines.run.LakeRun;
+import org.stedi.lakehouse.pipelines.run.TableFormat;
+import org.stedi.lakehouse.testing.RunReportFile;
+import org.stedi.lakehouse.testing.RunnerParity;
 
 /**
  * The lakehouse on Flink with a restart strategy when a task fails once in the middle of the run:
@@ -49,7 +51,7 @@ class FlinkRestartTest {
 
   @Test
   void aTaskThatFailsOnceIsRunAgainAndTheRunPublishesTheSameTables() {
-    RunnerParity.Baseline direct = RunnerParity.directBaseline();
+    RunnerParity.Baseline direct = RunnerParity.directBaseline(StediCommand::execute);
     Path lake = dir.resolve("flink-restart");
     RunnerParity.generate(lake);
     LakeJob failingOnce =
@@ -59,20 +61,21 @@ class FlinkRestartTest {
             Lakehouse.JOB.inputs(),
             Lakehouse.JOB.outputs(),
             Lakehouse.JOB.quarantines(),
+            Lakehouse.JOB.settings(),
             FlinkRestartTest::lakehouseThatFailsOnce);
     FAILURES.set(0);
 
     LakeRun.Result run =
         LakeRun.run(
             failingOnce,
-            LakeRun.parseOptions(
+            LakeJobs.parseOptions(
                 "--lake=" + lake, "--runner=FlinkRunner", "--flinkConfDir=" + flinkConf(dir)));
 
     assertEquals(1, FAILURES.get(), "the injected failure happened once");
     assertTrue(run.report().reconciled(), run.report().toText());
     RunnerParity.assertSameTables(direct, lake, "FlinkRunner after a restart");
     RunnerParity.assertPrivacyInvariants(lake, "FlinkRunner after a restart");
-    assertEquals(figures(direct), figures(run), run.report().toText());
+    assertEquals(direct.report().dataFigures(), RunReportFile.only(lake).dataFigures(), run.report().toText());
   }
 
   /** A Flink configuration folder with the restart strategy a production job would have. */
@@ -89,19 +92,13 @@ class FlinkRestartTest {
     }
   }
 
-  private static List<String> figures(Object result) {
-    var report = result instanceof RunnerParity.Baseline b ? b.report() : ((LakeRun.Result) result).report();
-    return report.tables().stream()
-        .map(t -> t.table() + " " + t.read() + " " + t.written() + " " + t.filtered() + " " + t.quarantined())
-        .toList();
-  }
-
   /**
    * The lakehouse's graph, composed from the pipelines' public pieces as Lakehouse composes them,
    * with one step more: the accelerometer landing records pass through {@link FailOnceFn} on their
    * way to the trusted table and the device evidence.
    */
-  private static void lakehouseThatFailsOnce(Pipeline pipeline, LakeIO io, LakeOptions options) {
+  private static void lakehouseThatFailsOnce(Pipeline pipeline, LakeIO io) {
+    LakeOptions options = pipeline.getOptions().as(LakeOptions.class);
     LandingRecords<Customer> customers = io.readLanding(pipeline, Source.CUSTOMER, ReadLanding.customers());
     io.writeQuarantine(Source.CUSTOMER, customers.failures());
     PCollection<Customer> customerTrusted = CustomerLandingToTrusted.trusted(customers.records());

@@ -7,11 +7,11 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.stedi.lakehouse.fixtures.generator.ExpectedCounts;
+import org.stedi.lakehouse.generator.ExpectedCounts;
 import org.stedi.lakehouse.model.LakeTable;
-import org.stedi.lakehouse.runners.testing.JavaProcess;
-import org.stedi.lakehouse.runners.testing.LakeSnapshot;
-import org.stedi.lakehouse.runners.testing.RunnerParity;
+import org.stedi.lakehouse.testing.JavaProcess;
+import org.stedi.lakehouse.testing.LakeSnapshot;
+import org.stedi.lakehouse.testing.RunnerParity;
 
 /** The runnable Flink jar, with plain {@code java -jar}, on embedded Flink. */
 class FlinkRunnableJarIT {

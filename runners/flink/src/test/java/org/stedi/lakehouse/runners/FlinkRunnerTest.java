@@ -8,8 +8,9 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.stedi.lakehouse.runners.StediInProcess.Outcome;
-import org.stedi.lakehouse.runners.testing.RunnerParity;
+import org.stedi.lakehouse.testing.InProcessCommand;
+import org.stedi.lakehouse.testing.InProcessCommand.Outcome;
+import org.stedi.lakehouse.testing.RunnerParity;
 
 /**
  * The lake on Beam's FlinkRunner (Flink 1.19, embedded), against the DirectRunner on the same
@@ -24,7 +25,7 @@ class FlinkRunnerTest {
 
   @BeforeAll
   static void runTheDirectRunnerOnTheGeneratedLake() {
-    direct = RunnerParity.directBaseline();
+    direct = RunnerParity.directBaseline(StediCommand::execute);
   }
 
   @Test
@@ -32,7 +33,7 @@ class FlinkRunnerTest {
     Path lake = dir.resolve("flink");
     RunnerParity.generate(lake);
 
-    Outcome run = StediInProcess.stedi("lakehouse", "--lake=" + lake, FLINK);
+    Outcome run = InProcessCommand.run(StediCommand::execute, "lakehouse", "--lake=" + lake, FLINK);
 
     assertEquals(0, run.status(), run.describe());
     assertTrue(run.out().contains("(FlinkRunner, "), run.describe());
@@ -60,7 +61,7 @@ class FlinkRunnerTest {
             "customer_trusted_to_curated",
             "step_trainer_trusted",
             "machine_learning_curated")) {
-      Outcome run = StediInProcess.stedi(pipeline, "--lake=" + lake, FLINK);
+      Outcome run = InProcessCommand.run(StediCommand::execute, pipeline, "--lake=" + lake, FLINK);
 
       assertEquals(0, run.status(), run.describe());
       assertTrue(run.out().contains("(FlinkRunner, "), run.describe());

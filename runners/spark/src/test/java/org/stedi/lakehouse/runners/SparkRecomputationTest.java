@@ -18,11 +18,13 @@ import org.apache.spark.scheduler.SparkListenerTaskStart;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.stedi.lakehouse.pipelines.LakeJobs;
 import org.stedi.lakehouse.pipelines.LakeOptions;
-import org.stedi.lakehouse.pipelines.LakeRun;
 import org.stedi.lakehouse.pipelines.Lakehouse;
-import org.stedi.lakehouse.pipelines.RunReport;
-import org.stedi.lakehouse.runners.testing.RunnerParity;
+import org.stedi.lakehouse.pipelines.run.LakeRun;
+import org.stedi.lakehouse.pipelines.run.RunReport;
+import org.stedi.lakehouse.testing.RunReportFile;
+import org.stedi.lakehouse.testing.RunnerParity;
 
 /**
  * The lakehouse on Spark when Spark computes work twice: partitions that are not kept in memory
@@ -37,7 +39,7 @@ class SparkRecomputationTest {
 
   @BeforeAll
   static void runTheDirectRunnerOnTheGeneratedLake() {
-    direct = RunnerParity.directBaseline();
+    direct = RunnerParity.directBaseline(StediCommand::execute);
   }
 
   /** Runs the lakehouse on a SparkContext made with the given settings, as Glue or a test harness would. */
@@ -48,7 +50,7 @@ class SparkRecomputationTest {
         context.addSparkListener(listener);
       }
       LakeOptions options =
-          LakeRun.parseOptions("--lake=" + lake, "--runner=SparkRunner", "--storageLevel=" + storageLevel);
+          LakeJobs.parseOptions("--lake=" + lake, "--runner=SparkRunner", "--storageLevel=" + storageLevel);
       SparkContextOptions spark = options.as(SparkContextOptions.class);
       spark.setRunner(SparkRunner.class);
       spark.setUsesProvidedSparkContext(true);
@@ -59,20 +61,11 @@ class SparkRecomputationTest {
     }
   }
 
-  /** The report's figures that come from the data: every one of them, table by table. */
-  private static List<String> dataFigures(RunReport report) {
-    return report.tables().stream()
-        .map(
-            t -> t.table() + " read=" + t.read() + " written=" + t.written() + " filtered=" + t.filtered()
-                + " quarantined=" + t.quarantined() + " produced=" + t.produced())
-        .toList();
-  }
-
   private static void assertPublishedLikeTheDirectRunner(LakeRun.Result run, Path lake, String scenario) {
     assertTrue(run.report().reconciled(), scenario + "\n" + run.report().toText());
     RunnerParity.assertSameTables(direct, lake, scenario);
     RunnerParity.assertPrivacyInvariants(lake, scenario);
-    assertEquals(dataFigures(direct.report()), dataFigures(run.report()), scenario + "\n" + run.report().toText());
+    assertEquals(direct.report().dataFigures(), RunReportFile.only(lake).dataFigures(), scenario + "\n" + run.report().toText());
   }
 
   @Test

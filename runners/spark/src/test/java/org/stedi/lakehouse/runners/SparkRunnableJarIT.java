@@ -7,9 +7,9 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.stedi.lakehouse.runners.testing.JavaProcess;
-import org.stedi.lakehouse.runners.testing.LakeSnapshot;
-import org.stedi.lakehouse.runners.testing.RunnerParity;
+import org.stedi.lakehouse.testing.JavaProcess;
+import org.stedi.lakehouse.testing.LakeSnapshot;
+import org.stedi.lakehouse.testing.RunnerParity;
 
 /**
  * The runnable Spark jar, with plain {@code java -jar} (no JVM flags: the manifest opens what

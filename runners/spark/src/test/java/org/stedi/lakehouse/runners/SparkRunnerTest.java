@@ -8,9 +8,11 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.stedi.lakehouse.pipelines.LakeRun;
-import org.stedi.lakehouse.runners.StediInProcess.Outcome;
-import org.stedi.lakehouse.runners.testing.RunnerParity;
+import org.stedi.lakehouse.pipelines.run.LakeRun;
+import org.stedi.lakehouse.testing.InProcessCommand.Outcome;
+import org.stedi.lakehouse.testing.InProcessCommand;
+import org.stedi.lakehouse.testing.RunReportFile;
+import org.stedi.lakehouse.testing.RunnerParity;
 
 /**
  * The lake on Beam's SparkRunner (Spark 3.5, {@code local[2]}), against the DirectRunner on the same
@@ -25,7 +27,7 @@ class SparkRunnerTest {
 
   @BeforeAll
   static void runTheDirectRunnerOnTheGeneratedLake() {
-    direct = RunnerParity.directBaseline();
+    direct = RunnerParity.directBaseline(StediCommand::execute);
   }
 
   @Test
@@ -33,11 +35,11 @@ class SparkRunnerTest {
     Path lake = dir.resolve("spark");
     RunnerParity.generate(lake);
 
-    LakeRun.Result spark = RunnerParity.runLakehouse(lake, SPARK);
+    RunnerParity.runLakehouse(StediCommand::execute, lake, SPARK);
 
-    assertEquals("SparkRunner", spark.report().runner());
+    assertEquals("SparkRunner", RunReportFile.only(lake).json().path("runner").asText());
     RunnerParity.assertSameTables(direct, lake, "SparkRunner");
-    RunnerParity.assertSameCounts(direct, spark.report());
+    RunnerParity.assertSameCounts(direct, lake);
     RunnerParity.assertPrivacyInvariants(lake, "SparkRunner");
   }
 
@@ -53,7 +55,7 @@ class SparkRunnerTest {
             "customer_trusted_to_curated",
             "step_trainer_trusted",
             "machine_learning_curated")) {
-      Outcome run = StediInProcess.stedi(pipeline, "--lake=" + lake, SPARK[0], SPARK[1]);
+      Outcome run = InProcessCommand.run(StediCommand::execute, pipeline, "--lake=" + lake, SPARK[0], SPARK[1]);
 
       assertEquals(0, run.status(), run.describe());
       assertTrue(run.out().contains("(SparkRunner, "), run.describe());

@@ -13,11 +13,11 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.stedi.lakehouse.fixtures.generator.ExpectedCounts;
+import org.stedi.lakehouse.generator.ExpectedCounts;
 import org.stedi.lakehouse.model.LakeTable;
-import org.stedi.lakehouse.runners.testing.JavaProcess;
-import org.stedi.lakehouse.runners.testing.LakeSnapshot;
-import org.stedi.lakehouse.runners.testing.RunnerParity;
+import org.stedi.lakehouse.testing.JavaProcess;
+import org.stedi.lakehouse.testing.LakeSnapshot;
+import org.stedi.lakehouse.testing.RunnerParity;
 
 /**
  * The Spark job jar on a Spark 3.5 classpath, as a cluster runs it: Spark's and Hadoop's jars (and

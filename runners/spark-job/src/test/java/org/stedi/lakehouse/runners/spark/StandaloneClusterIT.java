@@ -25,8 +25,9 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.stedi.lakehouse.runners.testing.JavaProcess;
-import org.stedi.lakehouse.runners.testing.RunnerParity;
+import org.stedi.lakehouse.runners.StediCommand;
+import org.stedi.lakehouse.testing.JavaProcess;
+import org.stedi.lakehouse.testing.RunnerParity;
 
 /**
  * The failure that clusters really have, with real separate processes: a Spark standalone master
@@ -49,7 +50,7 @@ class StandaloneClusterIT {
   @Test
   void theExecutorKilledInTheMiddleOfTheRunIsReplacedAndTheRunPublishesTheSameTables(@TempDir Path dir)
       throws Exception {
-    RunnerParity.Baseline direct = RunnerParity.directBaseline();
+    RunnerParity.Baseline direct = RunnerParity.directBaseline(StediCommand::execute);
     Path lake = dir.resolve("lake");
     RunnerParity.generate(lake);
     Path sparkHome = sparkHome(dir.resolve("spark-home"));
@@ -112,7 +113,7 @@ class StandaloneClusterIT {
     for (JsonNode table : report.get("tables")) {
       String name = table.get("table").asText();
       assertEquals(
-          direct.report().tables().stream().filter(t -> t.table().equals(name)).findFirst().orElseThrow().written(),
+          direct.report().figure(name, "written"),
           table.get("written").asLong(),
           name + "\n" + report.toPrettyString());
     }

@@ -6,9 +6,10 @@ import org.apache.beam.runners.spark.SparkContextOptions;
 import org.apache.beam.runners.spark.SparkRunner;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.stedi.lakehouse.pipelines.LakeJob;
+import org.stedi.lakehouse.pipelines.LakeJobs;
 import org.stedi.lakehouse.pipelines.LakeOptions;
-import org.stedi.lakehouse.pipelines.LakeRun;
+import org.stedi.lakehouse.pipelines.run.LakeJob;
+import org.stedi.lakehouse.pipelines.run.LakeRun;
 import org.stedi.lakehouse.runners.StediCommand;
 
 /**
@@ -52,7 +53,7 @@ public final class GlueJob {
     if (!runnerGiven) {
       args.add("--runner=SparkRunner");
     }
-    LakeOptions options = LakeRun.parseOptions(StediCommand.withProductionDefaults(args.toArray(String[]::new)));
+    LakeOptions options = LakeJobs.parseOptions(StediCommand.withProductionDefaults(args.toArray(String[]::new)));
     if (runnerGiven && options.getRunner() != SparkRunner.class) {
       throw new IllegalArgumentException(
           "a Glue job runs on Glue's Spark, but the job parameters ask for --runner="
@@ -64,10 +65,10 @@ public final class GlueJob {
   }
 
   private static LakeJob job(String name) {
-    return StediCommand.job(name)
+    return LakeJobs.byName(name)
         .orElseThrow(
             () ->
                 new IllegalArgumentException(
-                    "unknown --pipeline '" + name + "'; pipelines: " + String.join(", ", StediCommand.jobNames())));
+                    "unknown --pipeline '" + name + "'; pipelines: " + String.join(", ", LakeJobs.names())));
   }
 }

@@ -1,0 +1,357 @@
+package org.stedi.lakehouse.pipelines.run;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.Serializable;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.channels.WritableByteChannel;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CustomCoder;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.io.Compression;
+import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.io.TextIO;
+import org.apache.beam.sdk.io.parquet.ParquetIO;
+import org.apache.beam.sdk.transforms.Contextful;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
+import org.apache.beam.sdk.transforms.windowing.PaneInfo;
+import org.apache.beam.sdk.util.VarInt;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.stedi.lakehouse.model.QuarantinedLine;
+
+/**
+ * All outputs of a run in one file write: the rows of every table and quarantine, and the run's
+ * tallies (its counts as data, see {@link Tallies}), are tagged with their output, and a single {@link FileIO#writeDynamic()} writes each (output, partition)
+ * destination with its own sink (Snappy Parquet for tables, JSON lines for quarantines). One write
+ * instead of one per output keeps the pipeline small (each write expands into some thirty steps),
+ * which matters most on the DirectRunner, and gives every runner one write stage.
+ */
+final class LakeWrite {
+  /** What an output holds. */
+  enum Kind {
+    TABLE,
+    QUARANTINE,
+    TALLIES
+  }
+
+  /** Where and how one output is written. */
+  record Output(String folder, TableFormat<?> format, Kind kind) implements Serializable {
+    boolean isTable() {
+      return kind == Kind.TABLE;
+    }
+  }
+
+  /** A row of one output. */
+  record OutputRow(int output, Object row) {}
+
+  private static final JsonFactory JSON = new JsonFactory();
+
+  private final List<Output> outputs = new ArrayList<>();
+  private final List<Coder<?>> coders = new ArrayList<>();
+  private final List<PCollection<OutputRow>> rows = new ArrayList<>();
+
+  /** The index of the tallies' output, once {@link #tallyInto} has registered it; -1 before. */
+  private int tallies = -1;
+
+  /**
+   * Registers the run's tallies ({@code name, count} per bundle), written as tab-separated lines into
+   * {@code folder} (relative to the base): the write's own row counts and {@link #addTallies}'.
+   */
+  void tallyInto(String folder) {
+    tallies = outputs.size();
+    outputs.add(new Output(folder, null, Kind.TALLIES));
+    coders.add(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()));
+  }
+
+  /**
+   * Adds a table's rows, written as Parquet into {@code folder} (relative to the base), tallied as
+   * {@code tally} by the step that tags them for the write.
+   */
+  <T> void addTable(String step, String folder, PCollection<T> tableRows, TableFormat<T> format, String tally) {
+    add(step, new Output(folder, format, Kind.TABLE), tableRows, format.coder(), tally);
+  }
+
+  /** Adds quarantined lines, written as JSON lines into {@code folder}, tallied as {@code tally}. */
+  void addQuarantine(String step, String folder, PCollection<QuarantinedLine> lines, String tally) {
+    add(step, new Output(folder, null, Kind.QUARANTINE), lines, QuarantinedLine.Coder.of(), tally);
+  }
+
+  /** Adds tallies counted elsewhere in the graph to the tallies' output. */
+  void addTallies(String step, PCollection<KV<String, Long>> counted) {
+    if (tallies < 0) {
+      throw new IllegalStateException("tallyInto was not called");
+    }
+    rows.add(counted.apply(step, ParDo.of(new TagFn<KV<String, Long>>(tallies, -1, null))));
+  }
+
+  private <T> void add(String step, Output output, PCollection<T> elements, Coder<T> coder, String tally) {
+    int index = outputs.size();
+    outputs.add(output);
+    coders.add(coder);
+    rows.add(elements.apply(step, ParDo.of(new TagFn<T>(index, tally == null ? -1 : tallies, tally))));
+  }
+
+  /** Applies the one write of every added output, under {@code base}. */
+  void writeAll(String base, String temporary, int filesPerPartition) {
+    if (rows.isEmpty()) {
+      return;
+    }
+    OutputRowCoder coder = new OutputRowCoder(List.copyOf(coders));
+    PCollectionList<OutputRow> all = PCollectionList.empty(rows.get(0).getPipeline());
+    for (PCollection<OutputRow> tagged : rows) {
+      all = all.and(tagged.setCoder(coder));
+    }
+    List<Output> targets = List.copyOf(outputs);
+    all.apply("FlattenOutputs", Flatten.pCollections())
+        .setCoder(coder)
+        .apply(
+            "WriteOutputs",
+            FileIO.<String, OutputRow>writeDynamic()
+                .by(new DestinationFn(targets))
+                .withDestinationCoder(StringUtf8Coder.of())
+                .via(Contextful.fn(new SinkFn(targets)))
+                .to(base)
+                .withNaming(new NamingFn(targets))
+                .withTempDirectory(temporary)
+                .withNumShards(filesPerPartition));
+  }
+
+  /** {@code <output index>/<partition>}: "" for unpartitioned outputs. */
+  private static final class DestinationFn implements org.apache.beam.sdk.transforms.SerializableFunction<OutputRow, String> {
+    private final List<Output> outputs;
+
+    DestinationFn(List<Output> outputs) {
+      this.outputs = outputs;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public String apply(OutputRow row) {
+      Output output = outputs.get(row.output());
+      String partition = output.isTable() ? ((TableFormat<Object>) output.format()).partitionOf(row.row()) : "";
+      return row.output() + "/" + partition;
+    }
+  }
+
+  private static int outputOf(String destination) {
+    return Integer.parseInt(destination.substring(0, destination.indexOf('/')));
+  }
+
+  private static final class SinkFn implements org.apache.beam.sdk.transforms.SerializableFunction<String, FileIO.Sink<OutputRow>> {
+    private final List<Output> outputs;
+
+    SinkFn(List<Output> outputs) {
+      this.outputs = outputs;
+    }
+
+    @Override
+    public FileIO.Sink<OutputRow> apply(String destination) {
+      Output output = outputs.get(outputOf(destination));
+      return switch (output.kind()) {
+        case TABLE -> new ParquetRowSink(output.format());
+        case QUARANTINE, TALLIES -> new LinesSink(output.kind());
+      };
+    }
+  }
+
+  private static final class NamingFn implements org.apache.beam.sdk.transforms.SerializableFunction<String, FileIO.Write.FileNaming> {
+    private final List<Output> outputs;
+
+    NamingFn(List<Output> outputs) {
+      this.outputs = outputs;
+    }
+
+    @Override
+    public FileIO.Write.FileNaming apply(String destination) {
+      Output output = outputs.get(outputOf(destination));
+      String partition = destination.substring(destination.indexOf('/') + 1);
+      String folder = output.folder() + "/" + (partition.isEmpty() ? "" : "dt=" + partition + "/");
+      String prefix = switch (output.kind()) {
+        case TABLE -> "part";
+        case QUARANTINE -> "quarantine";
+        case TALLIES -> "tallies";
+      };
+      String suffix = switch (output.kind()) {
+        case TABLE -> ".parquet";
+        case QUARANTINE -> ".json";
+        case TALLIES -> ".tsv";
+      };
+      return new PartNaming(folder + prefix, suffix);
+    }
+  }
+
+  /** {@code <folder>/<prefix>-00000-of-00002<suffix>}. */
+  private static final class PartNaming implements FileIO.Write.FileNaming {
+    private final String prefix;
+    private final String suffix;
+
+    PartNaming(String prefix, String suffix) {
+      this.prefix = prefix;
+      this.suffix = suffix;
+    }
+
+    @Override
+    public String getFilename(BoundedWindow window, PaneInfo pane, int numShards, int shardIndex, Compression compression) {
+      return String.format("%s-%05d-of-%05d%s", prefix, shardIndex, numShards, suffix);
+    }
+  }
+
+  /** Writes a table's rows with Parquet's Avro writer, Snappy-compressed. */
+  private static final class ParquetRowSink implements FileIO.Sink<OutputRow> {
+    private final TableFormat<?> format;
+    private transient ParquetIO.Sink parquet;
+
+    ParquetRowSink(TableFormat<?> format) {
+      this.format = format;
+    }
+
+    @Override
+    public void open(WritableByteChannel channel) throws IOException {
+      parquet = ParquetIO.sink(format.schema()).withCompressionCodec(CompressionCodecName.SNAPPY);
+      parquet.open(channel);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void write(OutputRow row) throws IOException {
+      parquet.write(((TableFormat<Object>) format).toAvro(row.row()));
+    }
+
+    @Override
+    public void flush() throws IOException {
+      parquet.flush();
+    }
+  }
+
+  /** Writes one text line per row: quarantined lines as JSON, tallies as {@code name<TAB>count}. */
+  private static final class LinesSink implements FileIO.Sink<OutputRow> {
+    private final Kind kind;
+    private transient TextIO.Sink text;
+
+    LinesSink(Kind kind) {
+      this.kind = kind;
+    }
+
+    @Override
+    public void open(WritableByteChannel channel) throws IOException {
+      text = TextIO.sink();
+      text.open(channel);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void write(OutputRow row) throws IOException {
+      if (kind == Kind.TALLIES) {
+        KV<String, Long> tally = (KV<String, Long>) row.row();
+        text.write(tally.getKey() + "\t" + tally.getValue());
+      } else {
+        text.write(quarantineJson((QuarantinedLine) row.row()));
+      }
+    }
+
+    @Override
+    public void flush() throws IOException {
+      text.flush();
+    }
+  }
+
+  /**
+   * The JSON line of a quarantined line: {@code source}, {@code file}, {@code lineNumber},
+   * {@code rawText} and {@code reason}.
+   */
+  static String quarantineJson(QuarantinedLine line) {
+    StringWriter out = new StringWriter();
+    try (JsonGenerator g = JSON.createGenerator(out)) {
+      g.writeStartObject();
+      g.writeStringField("source", line.source().folder());
+      g.writeStringField("file", line.file());
+      g.writeNumberField("lineNumber", line.lineNumber());
+      g.writeStringField("rawText", line.rawText());
+      g.writeStringField("reason", line.reason());
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString();
+  }
+
+  /**
+   * Tags each row with its output; with a tally name, also counts the bundle's rows and emits the
+   * count as a row of the tallies' output, so that counting costs no step of its own.
+   */
+  private static final class TagFn<T> extends DoFn<T, OutputRow> {
+    private final int output;
+    private final int tallyOutput;
+    private final String tally;
+    private transient long count;
+
+    TagFn(int output, int tallyOutput, String tally) {
+      this.output = output;
+      this.tallyOutput = tallyOutput;
+      this.tally = tally;
+    }
+
+    @StartBundle
+    public void startBundle() {
+      count = 0;
+    }
+
+    @ProcessElement
+    public void processElement(@Element T row, OutputReceiver<OutputRow> out) {
+      count++;
+      out.output(new OutputRow(output, row));
+    }
+
+    @FinishBundle
+    public void finishBundle(FinishBundleContext context) {
+      if (tally != null && count > 0) {
+        context.output(
+            new OutputRow(tallyOutput, KV.of(tally, count)), BoundedWindow.TIMESTAMP_MIN_VALUE, GlobalWindow.INSTANCE);
+      }
+    }
+  }
+
+  /** The output index, then the row in its output's coder. */
+  static final class OutputRowCoder extends CustomCoder<OutputRow> {
+    private final List<Coder<?>> coders;
+
+    OutputRowCoder(List<Coder<?>> coders) {
+      this.coders = coders;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void encode(OutputRow value, OutputStream out) throws IOException {
+      VarInt.encode(value.output(), out);
+      ((Coder<Object>) coders.get(value.output())).encode(value.row(), out);
+    }
+
+    @Override
+    public OutputRow decode(InputStream in) throws IOException {
+      int output = VarInt.decodeInt(in);
+      return new OutputRow(output, coders.get(output).decode(in));
+    }
+
+    @Override
+    public void verifyDeterministic() throws NonDeterministicException {
+      for (Coder<?> coder : coders) {
+        coder.verifyDeterministic();
+      }
+    }
+  }
+}
