@@ -3,18 +3,19 @@ package org.stedi.lakehouse.landing;
 import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.channels.Channels;
-import java.nio.charset.StandardCharsets;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.io.Compression;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
+import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
@@ -22,8 +23,8 @@ import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 import org.stedi.lakehouse.model.AccelerometerReading;
 import org.stedi.lakehouse.model.Customer;
+import org.stedi.lakehouse.model.HiddenNames;
 import org.stedi.lakehouse.model.QuarantinedLine;
-import org.stedi.lakehouse.model.Source;
 import org.stedi.lakehouse.model.StepTrainerReading;
 
 /**
@@ -121,6 +122,7 @@ public final class ReadLanding<T> extends PTransform<PBegin, LandingRecords<T>> 
             .apply(
                 "MatchLandingFiles",
                 FileIO.match().filepattern(filepattern).withEmptyMatchTreatment(EmptyMatchTreatment.ALLOW))
+            .apply("KeepVisibleLandingFiles", Filter.by(new IsVisible(baseFolder(filepattern))))
             .apply("OpenLandingFiles", FileIO.readMatches().withCompression(Compression.UNCOMPRESSED))
             .apply(
                 "ParseLandingLines",
@@ -129,6 +131,36 @@ public final class ReadLanding<T> extends PTransform<PBegin, LandingRecords<T>> 
     parsed.get(recordsTag).setCoder(coder);
     parsed.get(failuresTag).setCoder(QuarantinedLine.Coder.of());
     return new LandingRecords<>(parsed, recordsTag, failuresTag);
+  }
+
+  /**
+   * The folder a file pattern names before its first wildcard ({@code s3://b/lake/customer/landing} of
+   * {@code s3://b/lake/customer/landing/**}): names below it are checked by the reading rule.
+   */
+  static String baseFolder(String filepattern) {
+    int wildcard = filepattern.length();
+    for (char c : new char[] {'*', '?', '[', '{'}) {
+      int at = filepattern.indexOf(c);
+      if (at >= 0) {
+        wildcard = Math.min(wildcard, at);
+      }
+    }
+    int slash = filepattern.lastIndexOf('/', wildcard - 1);
+    return slash < 0 ? "" : filepattern.substring(0, slash);
+  }
+
+  /** The reading rule ({@link HiddenNames}) below a base folder. */
+  private static final class IsVisible implements SerializableFunction<MatchResult.Metadata, Boolean> {
+    private final String base;
+
+    IsVisible(String base) {
+      this.base = base;
+    }
+
+    @Override
+    public Boolean apply(MatchResult.Metadata file) {
+      return HiddenNames.isVisible(base, file.resourceId().toString());
+    }
   }
 
   /** Reads one landing file and routes each line to records or failures. */
@@ -158,76 +190,26 @@ public final class ReadLanding<T> extends PTransform<PBegin, LandingRecords<T>> 
 
     @ProcessElement
     public void processElement(@Element FileIO.ReadableFile file, MultiOutputReceiver out) throws IOException {
-      String name = file.getMetadata().resourceId().toString();
-      Source source = parser.source();
-      LineRouter router = new LineRouter(name, out);
-      boolean gzip = name.endsWith(".gz");
-      InputStream opened = Channels.newInputStream(file.open());
-      try (InputStream stored = new StorageInputStream(opened);
-          InputStream in = gzip ? new GzipMembersInputStream(stored) : stored) {
-        new LineSplitter(maxLineBytes).split(in, router);
-      } catch (StorageInputStream.StorageException e) {
-        throw e.getCause();
-      } catch (IOException e) {
-        if (!gzip) {
-          throw e;
-        }
-        long next = router.lastLineNumber + 1;
-        // The unreadable rest counts as one line read and quarantined, so that the counts reconcile.
-        lines.inc();
-        quarantined.inc();
-        out.get(failuresTag)
-            .output(
-                new QuarantinedLine(
-                    source,
-                    name,
-                    next,
-                    "",
-                    "damaged gzip file: "
-                        + e.getMessage()
-                        + "; "
-                        + router.lastLineNumber
-                        + " lines were read before the damage, the rest of the file from line "
-                        + next
-                        + " on is unreadable"));
-      }
-    }
+      LandingFileReader.read(
+          parser,
+          file.getMetadata().resourceId().toString(),
+          Channels.newInputStream(file.open()),
+          maxLineBytes,
+          new LandingFileReader.Receiver<T>() {
+            @Override
+            public void record(T record) {
+              lines.inc();
+              records.inc();
+              out.get(recordsTag).output(record);
+            }
 
-    /** Parses each line and sends it to the right output. */
-    private final class LineRouter implements LineSplitter.LineHandler {
-      private final String file;
-      private final MultiOutputReceiver out;
-      long lastLineNumber;
-
-      LineRouter(String file, MultiOutputReceiver out) {
-        this.file = file;
-        this.out = out;
-      }
-
-      @Override
-      public void line(long lineNumber, byte[] bytes, int offset, int length, boolean truncated) {
-        lastLineNumber = lineNumber;
-        if (!truncated && LineSplitter.isBlank(bytes, offset, length)) {
-          return;
-        }
-        lines.inc();
-        String reason;
-        if (truncated) {
-          reason = "line longer than the limit of " + maxLineBytes + " bytes; raw text holds its head";
-        } else {
-          try {
-            T record = parser.parse(bytes, offset, length);
-            records.inc();
-            out.get(recordsTag).output(record);
-            return;
-          } catch (RejectedLineException e) {
-            reason = e.reason();
-          }
-        }
-        quarantined.inc();
-        String raw = new String(bytes, offset, length, StandardCharsets.UTF_8);
-        out.get(failuresTag).output(new QuarantinedLine(parser.source(), file, lineNumber, raw, reason));
-      }
+            @Override
+            public void rejected(QuarantinedLine line) {
+              lines.inc();
+              quarantined.inc();
+              out.get(failuresTag).output(line);
+            }
+          });
     }
   }
 }

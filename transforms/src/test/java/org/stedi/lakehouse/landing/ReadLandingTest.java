@@ -123,6 +123,29 @@ class ReadLandingTest {
   }
 
   @Test
+  void leavesOutFilesAndFoldersWithHiddenNamesBelowTheLandingFolder(TestPipeline pipeline) {
+    LandingFiles.write(dir.resolve("part-0001.json"), List.of(readingLine(1)));
+    LandingFiles.write(dir.resolve("2022/06/part-0002.json"), List.of(readingLine(2)));
+    LandingFiles.write(dir.resolve("_SUCCESS"), List.of("not data"));
+    LandingFiles.write(dir.resolve(".part-0003.json.crc"), List.of(readingLine(3)));
+    LandingFiles.write(dir.resolve("_temporary/0/part-0004.json"), List.of(readingLine(4)));
+    LandingFiles.write(dir.resolve("2022/.staging/part-0005.json"), List.of(readingLine(5)));
+
+    LandingRecords<AccelerometerReading> result = pipeline.apply(ReadLanding.accelerometer().from(dir + "/**"));
+
+    PAssert.that(result.records()).containsInAnyOrder(reading(1), reading(2));
+    PAssert.that(result.failures()).empty();
+    pipeline.run().waitUntilFinish();
+  }
+
+  @Test
+  void theBaseFolderOfAPatternIsWhatComesBeforeItsFirstWildcard() {
+    assertEquals("s3://b/lake/customer/landing", ReadLanding.baseFolder("s3://b/lake/customer/landing/**"));
+    assertEquals("/lake/_landing", ReadLanding.baseFolder("/lake/_landing/*.json"));
+    assertEquals("/lake/landing", ReadLanding.baseFolder("/lake/landing/part-0001.json"));
+  }
+
+  @Test
   void readsCleanCustomerFileWithoutFailures(TestPipeline pipeline) {
     String specLine =
         "{\"customerName\": \"Santosh Clayton\", \"email\": \"Santosh.Clayton@test.com\", \"phone\": \"8015551212\", "
@@ -278,7 +301,7 @@ class ReadLandingTest {
     file.write((readingLine(3) + "\n" + readingLine(4) + "\n").getBytes(StandardCharsets.UTF_8));
     LandingFiles.writeBytes(dir.resolve("appended.json.gz"), file.toByteArray());
 
-    LandingRecords<AccelerometerReading> result = pipeline.apply(ReadLanding.accelerometer().from(files()));
+    LandingRecords<AccelerometerReading> result = pipeline.apply(ReadLanding.accelerometer().from(dir + "/**"));
 
     PAssert.that(result.records()).containsInAnyOrder(reading(1), reading(2));
     assertDamagedGzip(result.failures(), "appended.json.gz", 3);
@@ -347,7 +370,7 @@ class ReadLandingTest {
     String text = "\uFEFF" + readingLine(1) + "\r\n\r\n" + readingLine(2) + "\r\n";
     LandingFiles.writeBytes(dir.resolve("windows.json"), text.getBytes(StandardCharsets.UTF_8));
 
-    LandingRecords<AccelerometerReading> result = pipeline.apply(ReadLanding.accelerometer().from(files()));
+    LandingRecords<AccelerometerReading> result = pipeline.apply(ReadLanding.accelerometer().from(dir + "/**"));
 
     PAssert.that(result.records()).containsInAnyOrder(reading(1), reading(2));
     PAssert.that(result.failures()).empty();

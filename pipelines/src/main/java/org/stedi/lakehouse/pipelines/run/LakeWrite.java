@@ -3,8 +3,6 @@ package org.stedi.lakehouse.pipelines.run;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.Serializable;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -12,7 +10,6 @@ import java.nio.channels.WritableByteChannel;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.coders.CustomCoder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
@@ -24,10 +21,11 @@ import org.apache.beam.sdk.transforms.Contextful;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.join.RawUnionValue;
+import org.apache.beam.sdk.transforms.join.UnionCoder;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.transforms.windowing.PaneInfo;
-import org.apache.beam.sdk.util.VarInt;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
@@ -56,14 +54,11 @@ final class LakeWrite {
     }
   }
 
-  /** A row of one output. */
-  record OutputRow(int output, Object row) {}
-
   private static final JsonFactory JSON = new JsonFactory();
 
   private final List<Output> outputs = new ArrayList<>();
   private final List<Coder<?>> coders = new ArrayList<>();
-  private final List<PCollection<OutputRow>> rows = new ArrayList<>();
+  private final List<PCollection<RawUnionValue>> rows = new ArrayList<>();
 
   /** The index of the tallies' output, once {@link #tallyInto} has registered it; -1 before. */
   private int tallies = -1;
@@ -111,9 +106,9 @@ final class LakeWrite {
     if (rows.isEmpty()) {
       return;
     }
-    OutputRowCoder coder = new OutputRowCoder(List.copyOf(coders));
-    PCollectionList<OutputRow> all = PCollectionList.empty(rows.get(0).getPipeline());
-    for (PCollection<OutputRow> tagged : rows) {
+    UnionCoder coder = UnionCoder.of(List.copyOf(coders));
+    PCollectionList<RawUnionValue> all = PCollectionList.empty(rows.get(0).getPipeline());
+    for (PCollection<RawUnionValue> tagged : rows) {
       all = all.and(tagged.setCoder(coder));
     }
     List<Output> targets = List.copyOf(outputs);
@@ -121,7 +116,7 @@ final class LakeWrite {
         .setCoder(coder)
         .apply(
             "WriteOutputs",
-            FileIO.<String, OutputRow>writeDynamic()
+            FileIO.<String, RawUnionValue>writeDynamic()
                 .by(new DestinationFn(targets))
                 .withDestinationCoder(StringUtf8Coder.of())
                 .via(Contextful.fn(new SinkFn(targets)))
@@ -132,7 +127,7 @@ final class LakeWrite {
   }
 
   /** {@code <output index>/<partition>}: "" for unpartitioned outputs. */
-  private static final class DestinationFn implements org.apache.beam.sdk.transforms.SerializableFunction<OutputRow, String> {
+  private static final class DestinationFn implements org.apache.beam.sdk.transforms.SerializableFunction<RawUnionValue, String> {
     private final List<Output> outputs;
 
     DestinationFn(List<Output> outputs) {
@@ -141,10 +136,10 @@ final class LakeWrite {
 
     @Override
     @SuppressWarnings("unchecked")
-    public String apply(OutputRow row) {
-      Output output = outputs.get(row.output());
-      String partition = output.isTable() ? ((TableFormat<Object>) output.format()).partitionOf(row.row()) : "";
-      return row.output() + "/" + partition;
+    public String apply(RawUnionValue row) {
+      Output output = outputs.get(row.getUnionTag());
+      String partition = output.isTable() ? ((TableFormat<Object>) output.format()).partitionOf(row.getValue()) : "";
+      return row.getUnionTag() + "/" + partition;
     }
   }
 
@@ -152,7 +147,7 @@ final class LakeWrite {
     return Integer.parseInt(destination.substring(0, destination.indexOf('/')));
   }
 
-  private static final class SinkFn implements org.apache.beam.sdk.transforms.SerializableFunction<String, FileIO.Sink<OutputRow>> {
+  private static final class SinkFn implements org.apache.beam.sdk.transforms.SerializableFunction<String, FileIO.Sink<RawUnionValue>> {
     private final List<Output> outputs;
 
     SinkFn(List<Output> outputs) {
@@ -160,7 +155,7 @@ final class LakeWrite {
     }
 
     @Override
-    public FileIO.Sink<OutputRow> apply(String destination) {
+    public FileIO.Sink<RawUnionValue> apply(String destination) {
       Output output = outputs.get(outputOf(destination));
       return switch (output.kind()) {
         case TABLE -> new ParquetRowSink(output.format());
@@ -212,7 +207,7 @@ final class LakeWrite {
   }
 
   /** Writes a table's rows with Parquet's Avro writer, Snappy-compressed. */
-  private static final class ParquetRowSink implements FileIO.Sink<OutputRow> {
+  private static final class ParquetRowSink implements FileIO.Sink<RawUnionValue> {
     private final TableFormat<?> format;
     private transient ParquetIO.Sink parquet;
 
@@ -228,8 +223,8 @@ final class LakeWrite {
 
     @Override
     @SuppressWarnings("unchecked")
-    public void write(OutputRow row) throws IOException {
-      parquet.write(((TableFormat<Object>) format).toAvro(row.row()));
+    public void write(RawUnionValue row) throws IOException {
+      parquet.write(((TableFormat<Object>) format).toAvro(row.getValue()));
     }
 
     @Override
@@ -239,7 +234,7 @@ final class LakeWrite {
   }
 
   /** Writes one text line per row: quarantined lines as JSON, tallies as {@code name<TAB>count}. */
-  private static final class LinesSink implements FileIO.Sink<OutputRow> {
+  private static final class LinesSink implements FileIO.Sink<RawUnionValue> {
     private final Kind kind;
     private transient TextIO.Sink text;
 
@@ -255,12 +250,12 @@ final class LakeWrite {
 
     @Override
     @SuppressWarnings("unchecked")
-    public void write(OutputRow row) throws IOException {
+    public void write(RawUnionValue row) throws IOException {
       if (kind == Kind.TALLIES) {
-        KV<String, Long> tally = (KV<String, Long>) row.row();
+        KV<String, Long> tally = (KV<String, Long>) row.getValue();
         text.write(tally.getKey() + "\t" + tally.getValue());
       } else {
-        text.write(quarantineJson((QuarantinedLine) row.row()));
+        text.write(quarantineJson((QuarantinedLine) row.getValue()));
       }
     }
 
@@ -294,7 +289,7 @@ final class LakeWrite {
    * Tags each row with its output; with a tally name, also counts the bundle's rows and emits the
    * count as a row of the tallies' output, so that counting costs no step of its own.
    */
-  private static final class TagFn<T> extends DoFn<T, OutputRow> {
+  private static final class TagFn<T> extends DoFn<T, RawUnionValue> {
     private final int output;
     private final int tallyOutput;
     private final String tally;
@@ -312,45 +307,16 @@ final class LakeWrite {
     }
 
     @ProcessElement
-    public void processElement(@Element T row, OutputReceiver<OutputRow> out) {
+    public void processElement(@Element T row, OutputReceiver<RawUnionValue> out) {
       count++;
-      out.output(new OutputRow(output, row));
+      out.output(new RawUnionValue(output, row));
     }
 
     @FinishBundle
     public void finishBundle(FinishBundleContext context) {
       if (tally != null && count > 0) {
         context.output(
-            new OutputRow(tallyOutput, KV.of(tally, count)), BoundedWindow.TIMESTAMP_MIN_VALUE, GlobalWindow.INSTANCE);
-      }
-    }
-  }
-
-  /** The output index, then the row in its output's coder. */
-  static final class OutputRowCoder extends CustomCoder<OutputRow> {
-    private final List<Coder<?>> coders;
-
-    OutputRowCoder(List<Coder<?>> coders) {
-      this.coders = coders;
-    }
-
-    @Override
-    @SuppressWarnings("unchecked")
-    public void encode(OutputRow value, OutputStream out) throws IOException {
-      VarInt.encode(value.output(), out);
-      ((Coder<Object>) coders.get(value.output())).encode(value.row(), out);
-    }
-
-    @Override
-    public OutputRow decode(InputStream in) throws IOException {
-      int output = VarInt.decodeInt(in);
-      return new OutputRow(output, coders.get(output).decode(in));
-    }
-
-    @Override
-    public void verifyDeterministic() throws NonDeterministicException {
-      for (Coder<?> coder : coders) {
-        coder.verifyDeterministic();
+            new RawUnionValue(tallyOutput, KV.of(tally, count)), BoundedWindow.TIMESTAMP_MIN_VALUE, GlobalWindow.INSTANCE);
       }
     }
   }

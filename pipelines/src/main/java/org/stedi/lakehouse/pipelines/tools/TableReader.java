@@ -1,30 +1,24 @@
 package org.stedi.lakehouse.pipelines.tools;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.zip.GZIPInputStream;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.io.FileSystems;
-import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.parquet.avro.AvroParquetReader;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetReader;
+import org.stedi.lakehouse.landing.LandingFileReader;
 import org.stedi.lakehouse.landing.LandingParser;
-import org.stedi.lakehouse.landing.RejectedLineException;
+import org.stedi.lakehouse.landing.ReadLanding;
 import org.stedi.lakehouse.model.Column;
-import org.stedi.lakehouse.model.HiddenNames;
 import org.stedi.lakehouse.model.LakeTable;
+import org.stedi.lakehouse.model.QuarantinedLine;
 import org.stedi.lakehouse.pipelines.publish.ObjectStorePublisher;
 import org.stedi.lakehouse.pipelines.run.BeamInputFile;
 import org.stedi.lakehouse.pipelines.run.Lake;
@@ -35,8 +29,9 @@ import org.stedi.lakehouse.pipelines.run.TableFormat;
 
 /**
  * Reads a published table for people (the {@code show} command): its row count and first rows.
- * Parquet tables are counted from the files' footers; landing tables are parsed as the pipelines
- * parse them, counting the lines that would be quarantined apart. Reads through Beam's file
+ * Parquet tables are counted from the files' footers; landing tables are read by the pipelines' own
+ * reader ({@link LandingFileReader}), counting the lines that the pipelines quarantine apart. Files
+ * are chosen by the one reading rule ({@link TableFiles}). Reads through Beam's file
  * systems, so it works wherever the lake is.
  */
 public final class TableReader {
@@ -154,30 +149,30 @@ public final class TableReader {
       List<String> columns,
       int limit)
       throws IOException {
-    long count = 0;
-    long rejected = 0;
+    long[] counts = new long[2];
     List<List<String>> rows = new ArrayList<>();
     for (MatchResult.Metadata file : files) {
-      InputStream raw = Channels.newInputStream(FileSystems.open(file.resourceId()));
-      InputStream in = file.resourceId().getFilename().endsWith(".gz") ? new GZIPInputStream(raw) : raw;
-      try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-          if (line.isBlank()) {
-            continue;
-          }
-          try {
-            T record = parser.parse(line.startsWith("\uFEFF") ? line.substring(1) : line);
-            count++;
-            if (rows.size() < limit) {
-              rows.add(render(table, format.toAvro(record), null));
+      LandingFileReader.read(
+          parser,
+          file.resourceId().toString(),
+          Channels.newInputStream(FileSystems.open(file.resourceId())),
+          ReadLanding.DEFAULT_MAX_LINE_BYTES,
+          new LandingFileReader.Receiver<T>() {
+            @Override
+            public void record(T record) {
+              counts[0]++;
+              if (rows.size() < limit) {
+                rows.add(render(table, format.toAvro(record), null));
+              }
             }
-          } catch (RejectedLineException e) {
-            rejected++;
-          }
-        }
-      }
+
+            @Override
+            public void rejected(QuarantinedLine line) {
+              counts[1]++;
+            }
+          });
     }
-    return new Snapshot(table, location, columns, count, rejected, rows);
+    return new Snapshot(table, location, columns, counts[0], counts[1], rows);
   }
 
   private static List<String> render(LakeTable table, GenericRecord record, String partition) {

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.stedi.lakehouse.generator.ExpectedCounts;
 import org.stedi.lakehouse.model.LakeTable;
+import org.stedi.lakehouse.testing.JarEntries;
 import org.stedi.lakehouse.testing.JavaProcess;
 import org.stedi.lakehouse.testing.LakeSnapshot;
 import org.stedi.lakehouse.testing.RunnerParity;
@@ -16,6 +17,11 @@ import org.stedi.lakehouse.testing.RunnerParity;
 /** The runnable Flink jar, with plain {@code java -jar}, on embedded Flink. */
 class FlinkRunnableJarIT {
   private final Path jar = Path.of(JavaProcess.buildProperty("stedi.jar"));
+
+  @Test
+  void holdsTheProductAndNoTestSupport() {
+    JarEntries.assertProductOnly(jar);
+  }
 
   @Test
   void lakehouseRunsFromTheJarOnFlink(@TempDir Path dir) {
@@ -31,6 +37,6 @@ class FlinkRunnableJarIT {
     assertTrue(flink.output().lines().filter(line -> line.endsWith(" yes")).count() == 5, flink.describe());
     assertEquals(
         expected.machineLearningCurated(),
-        LakeSnapshot.of(lake).rows(LakeTable.MACHINE_LEARNING_CURATED.tableName()).size());
+        LakeSnapshot.of(lake).rows(LakeTable.MACHINE_LEARNING_CURATED.path()).size());
   }
 }

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.stedi.lakehouse.testing.JarEntries;
 import org.stedi.lakehouse.testing.JavaProcess;
 import org.stedi.lakehouse.testing.LakeSnapshot;
 import org.stedi.lakehouse.testing.RunnerParity;
@@ -17,6 +18,11 @@ import org.stedi.lakehouse.testing.RunnerParity;
  */
 class SparkRunnableJarIT {
   private final Path jar = Path.of(JavaProcess.buildProperty("stedi.jar"));
+
+  @Test
+  void holdsTheProductAndNoTestSupport() {
+    JarEntries.assertProductOnly(jar);
+  }
 
   @Test
   void lakehouseRunsFromTheJarOnTheDirectRunnerAndOnSparkWithTheSameTables(@TempDir Path dir) {

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.stedi.lakehouse.generator.ExpectedCounts;
 import org.stedi.lakehouse.model.LakeTable;
+import org.stedi.lakehouse.testing.JarEntries;
 import org.stedi.lakehouse.testing.JavaProcess;
 import org.stedi.lakehouse.testing.LakeSnapshot;
 import org.stedi.lakehouse.testing.RunnerParity;
@@ -29,6 +30,11 @@ class ClusterJarIT {
   private final Path jar = Path.of(JavaProcess.buildProperty("stedi.jar"));
   private final String clusterClasspath = clusterClasspath(Path.of(JavaProcess.buildProperty("stedi.clusterClasspath")));
   private final List<String> opens = List.of(JavaProcess.buildProperty("stedi.javaOpens").split("\\s+"));
+
+  @Test
+  void holdsTheProductAndNoTestSupport() {
+    JarEntries.assertProductOnly(jar);
+  }
 
   @Test
   void theSparkApplicationRunsTheLakehouseOnTheSparkThatSparkSubmitConfigured(@TempDir Path dir) {
@@ -66,7 +72,7 @@ class ClusterJarIT {
     assertEquals(0, run.status(), run.describe());
     assertTrue(run.output().matches("(?s).*customer_trusted +\\d+ +\\d+ +\\d+ +\\d+ +yes.*"), run.describe());
     assertEquals(
-        expected.customerTrusted(), LakeSnapshot.of(lake).rows(LakeTable.CUSTOMER_TRUSTED.tableName()).size());
+        expected.customerTrusted(), LakeSnapshot.of(lake).rows(LakeTable.CUSTOMER_TRUSTED.path()).size());
   }
 
   private List<String> java(String mainClass, String... args) {
@@ -81,11 +87,11 @@ class ClusterJarIT {
   private static void assertTables(ExpectedCounts expected, Path lake, JavaProcess.Outcome run) {
     assertEquals(5, run.output().lines().filter(line -> line.matches("\\w+ +\\d+ +\\d+ +\\d+ +\\d+ +yes")).count(), run.describe());
     LakeSnapshot tables = LakeSnapshot.of(lake);
-    assertEquals(expected.customerTrusted(), tables.rows(LakeTable.CUSTOMER_TRUSTED.tableName()).size());
-    assertEquals(expected.accelerometerTrusted(), tables.rows(LakeTable.ACCELEROMETER_TRUSTED.tableName()).size());
-    assertEquals(expected.customersCurated(), tables.rows(LakeTable.CUSTOMERS_CURATED.tableName()).size());
-    assertEquals(expected.stepTrainerTrusted(), tables.rows(LakeTable.STEP_TRAINER_TRUSTED.tableName()).size());
-    assertEquals(expected.machineLearningCurated(), tables.rows(LakeTable.MACHINE_LEARNING_CURATED.tableName()).size());
+    assertEquals(expected.customerTrusted(), tables.rows(LakeTable.CUSTOMER_TRUSTED.path()).size());
+    assertEquals(expected.accelerometerTrusted(), tables.rows(LakeTable.ACCELEROMETER_TRUSTED.path()).size());
+    assertEquals(expected.customersCurated(), tables.rows(LakeTable.CUSTOMERS_CURATED.path()).size());
+    assertEquals(expected.stepTrainerTrusted(), tables.rows(LakeTable.STEP_TRAINER_TRUSTED.path()).size());
+    assertEquals(expected.machineLearningCurated(), tables.rows(LakeTable.MACHINE_LEARNING_CURATED.path()).size());
   }
 
   /**

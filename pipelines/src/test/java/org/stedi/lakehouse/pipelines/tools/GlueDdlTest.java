@@ -1,4 +1,4 @@
-package org.stedi.lakehouse.pipelines;
+package org.stedi.lakehouse.pipelines.tools;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
