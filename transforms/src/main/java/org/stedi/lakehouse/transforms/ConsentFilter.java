@@ -42,6 +42,18 @@ import org.stedi.lakehouse.model.Customer;
  */
 public final class ConsentFilter extends PTransform<PCollection<Customer>, PCollection<Customer>> {
 
+  /** Counter: the input records. */
+  public static final String RECORDS = "records";
+
+  /** Counter: the current records, one per distinct normalised email. */
+  public static final String CURRENT_RECORDS = "currentRecords";
+
+  /** Counter: the current records dropped for want of research consent. */
+  public static final String WITHOUT_CONSENT = "withoutConsent";
+
+  /** Counter: the records emitted (current and consenting). */
+  public static final String KEPT = "kept";
+
   /**
    * The order of records of one email: the current record is the greatest. Total on all fields, so
    * the choice is deterministic.
@@ -83,7 +95,7 @@ public final class ConsentFilter extends PTransform<PCollection<Customer>, PColl
   }
 
   private static final class CountRecordsFn extends DoFn<Customer, Customer> {
-    private final Counter records = Metrics.counter(ConsentFilter.class, "records");
+    private final Counter records = Metrics.counter(ConsentFilter.class, RECORDS);
 
     @ProcessElement
     public void processElement(@Element Customer customer, OutputReceiver<Customer> out) {
@@ -93,9 +105,9 @@ public final class ConsentFilter extends PTransform<PCollection<Customer>, PColl
   }
 
   private static final class KeepCurrentConsentingFn extends DoFn<KV<Integer, Iterable<Customer>>, Customer> {
-    private final Counter currentRecords = Metrics.counter(ConsentFilter.class, "currentRecords");
-    private final Counter withoutConsent = Metrics.counter(ConsentFilter.class, "withoutConsent");
-    private final Counter kept = Metrics.counter(ConsentFilter.class, "kept");
+    private final Counter currentRecords = Metrics.counter(ConsentFilter.class, CURRENT_RECORDS);
+    private final Counter withoutConsent = Metrics.counter(ConsentFilter.class, WITHOUT_CONSENT);
+    private final Counter kept = Metrics.counter(ConsentFilter.class, KEPT);
 
     @ProcessElement
     public void processElement(@Element KV<Integer, Iterable<Customer>> bucket, OutputReceiver<Customer> out) {

@@ -51,6 +51,25 @@ import org.stedi.lakehouse.model.DeviceAttribution;
  */
 public final class OwnedDevices
     extends PTransform<PCollection<DeviceAttribution>, PCollection<KV<String, Customer>>> {
+
+  /** Counter: the input devices that have an owner. */
+  public static final String OWNED_DEVICES = "ownedDevices";
+
+  /** Counter: the owned devices whose owner is one of the given customers. */
+  public static final String DEVICES_OF_CUSTOMERS = "devicesOfCustomers";
+
+  /** Counter: the owned devices whose owner is none of the given customers (they give no output). */
+  public static final String DEVICES_OF_OTHERS = "devicesOfOthers";
+
+  /** Counter: the customer records whose email owns at least one device. */
+  public static final String CUSTOMERS_OWNING_DEVICES = "customersOwningDevices";
+
+  /**
+   * Counter: the customer records owning at least one device, whose {@code serialNumber} is none of
+   * their devices' (the serial-number bug, measured).
+   */
+  public static final String CUSTOMERS_WITH_OTHER_SERIAL = "customersWithOtherSerial";
+
   private final PCollection<Customer> customers;
 
   private OwnedDevices(PCollection<Customer> customers) {
@@ -78,7 +97,7 @@ public final class OwnedDevices
   }
 
   private static final class OwnerFn extends DoFn<DeviceAttribution, KV<String, String>> {
-    private final Counter owned = Metrics.counter(OwnedDevices.class, "ownedDevices");
+    private final Counter owned = Metrics.counter(OwnedDevices.class, OWNED_DEVICES);
 
     @ProcessElement
     public void processElement(@Element DeviceAttribution device, OutputReceiver<KV<String, String>> out) {
@@ -90,10 +109,10 @@ public final class OwnedDevices
   }
 
   private static final class MatchFn extends DoFn<KV<Integer, Iterable<RawUnionValue>>, KV<String, Customer>> {
-    private final Counter ofCustomers = Metrics.counter(OwnedDevices.class, "devicesOfCustomers");
-    private final Counter ofOthers = Metrics.counter(OwnedDevices.class, "devicesOfOthers");
-    private final Counter owning = Metrics.counter(OwnedDevices.class, "customersOwningDevices");
-    private final Counter otherSerial = Metrics.counter(OwnedDevices.class, "customersWithOtherSerial");
+    private final Counter ofCustomers = Metrics.counter(OwnedDevices.class, DEVICES_OF_CUSTOMERS);
+    private final Counter ofOthers = Metrics.counter(OwnedDevices.class, DEVICES_OF_OTHERS);
+    private final Counter owning = Metrics.counter(OwnedDevices.class, CUSTOMERS_OWNING_DEVICES);
+    private final Counter otherSerial = Metrics.counter(OwnedDevices.class, CUSTOMERS_WITH_OTHER_SERIAL);
 
     @ProcessElement
     @SuppressWarnings("unchecked")

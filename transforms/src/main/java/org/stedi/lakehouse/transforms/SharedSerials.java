@@ -41,6 +41,15 @@ import org.stedi.lakehouse.model.Customer;
  */
 public final class SharedSerials extends PTransform<PCollection<Customer>, PCollection<KV<String, Long>>> {
 
+  /** Counter: the distinct serial numbers of the input records. */
+  public static final String SERIALS = "serials";
+
+  /** Counter: the serial numbers carried by the records of two or more emails (the output). */
+  public static final String SHARED_SERIALS = "sharedSerials";
+
+  /** Counter: the records that carry a shared serial number. */
+  public static final String RECORDS_WITH_SHARED_SERIAL = "recordsWithSharedSerial";
+
   private SharedSerials() {}
 
   public static SharedSerials count() {
@@ -155,9 +164,9 @@ public final class SharedSerials extends PTransform<PCollection<Customer>, PColl
   }
 
   private static final class SharedFn extends DoFn<KV<Integer, Map<String, Holders>>, KV<String, Long>> {
-    private final Counter serials = Metrics.counter(SharedSerials.class, "serials");
-    private final Counter shared = Metrics.counter(SharedSerials.class, "sharedSerials");
-    private final Counter records = Metrics.counter(SharedSerials.class, "recordsWithSharedSerial");
+    private final Counter serials = Metrics.counter(SharedSerials.class, SERIALS);
+    private final Counter shared = Metrics.counter(SharedSerials.class, SHARED_SERIALS);
+    private final Counter records = Metrics.counter(SharedSerials.class, RECORDS_WITH_SHARED_SERIAL);
 
     @ProcessElement
     public void processElement(@Element KV<Integer, Map<String, Holders>> bucket, OutputReceiver<KV<String, Long>> out) {
