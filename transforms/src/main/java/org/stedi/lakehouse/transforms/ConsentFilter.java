@@ -39,6 +39,10 @@ import org.stedi.lakehouse.model.Customer;
  * <p><b>Counters</b> (namespace {@code ConsentFilter}): {@code records} (input),
  * {@code currentRecords} (distinct emails), {@code withoutConsent} (current records dropped),
  * {@code kept}. Superseded records = {@code records - currentRecords}.
+ *
+ * <p><b>Batch only:</b> every input must be bounded; {@code expand} throws an {@link
+ * IllegalArgumentException} naming an unbounded one. (The size-adaptive buckets are sized from the
+ * whole input.)
  */
 public final class ConsentFilter extends PTransform<PCollection<Customer>, PCollection<Customer>> {
 
@@ -80,6 +84,7 @@ public final class ConsentFilter extends PTransform<PCollection<Customer>, PColl
 
   @Override
   public PCollection<Customer> expand(PCollection<Customer> customers) {
+    BatchInputs.requireBounded("ConsentFilter", customers);
     PCollection<Customer> counted =
         customers.apply("CountRecords", ParDo.of(new CountRecordsFn())).setCoder(Customer.Coder.of());
     PCollectionView<Integer> buckets = Buckets.countFor("Customers", List.of(counted));

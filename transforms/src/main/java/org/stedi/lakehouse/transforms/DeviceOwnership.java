@@ -80,6 +80,10 @@ import org.stedi.lakehouse.model.StepTrainerReading;
  * <p><b>Counters</b> (namespace {@code DeviceOwnership}): {@code stepReadings}, {@code
  * phoneReadings} (inputs), {@code devices}, {@code devicesOwned}, {@code devicesWithoutPhone},
  * {@code devicesWithoutMajority}, {@code devicesTied}; {@code devices} is the sum of the other four.
+ *
+ * <p><b>Batch only:</b> both inputs must be bounded; {@code expand} throws an {@link
+ * IllegalArgumentException} naming an unbounded one. (The size-adaptive buckets are sized from the
+ * whole input.)
  */
 public final class DeviceOwnership
     extends PTransform<PCollection<StepTrainerReading>, PCollection<DeviceAttribution>> {
@@ -118,6 +122,7 @@ public final class DeviceOwnership
 
   @Override
   public PCollection<DeviceAttribution> expand(PCollection<StepTrainerReading> steps) {
+    BatchInputs.requireBounded("DeviceOwnership.fromPhones", steps, phones);
     KvCoder<Long, String> stamped = KvCoder.of(VarLongCoder.of(), StringUtf8Coder.of());
     PCollection<KV<Long, String>> deviceTimes =
         steps.apply("StampDevices", ParDo.of(new StampDeviceFn())).setCoder(stamped);

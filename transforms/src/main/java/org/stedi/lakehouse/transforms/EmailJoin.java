@@ -42,6 +42,10 @@ import org.stedi.lakehouse.model.Customer;
  * PCollection<Customer> curated =
  *     trusted.apply("KeepCustomersWithReadings", EmailJoin.customersWithReadings(trustedReadings));
  * }</pre>
+ *
+ * <p><b>Batch only:</b> every input, the one given at construction too, must be bounded; {@code
+ * expand} throws an {@link IllegalArgumentException} naming an unbounded one. (The size-adaptive
+ * buckets are sized from the whole input, and the side inputs are whole collections.)
  */
 public final class EmailJoin {
 
@@ -117,6 +121,8 @@ public final class EmailJoin {
    * <p><b>Counters</b> (namespace {@code EmailJoin}): {@code readings} (input),
    * {@code readingsOfUnknownUsers}, {@code readingsBeforeConsent}, {@code duplicateReadings},
    * {@code readingsKept}.
+   *
+   * <p><b>Batch only</b>, as every transform of {@link EmailJoin}.
    */
   public static final class TrustedReadings
       extends PTransform<PCollection<AccelerometerReading>, PCollection<AccelerometerReading>> {
@@ -135,6 +141,7 @@ public final class EmailJoin {
 
     @Override
     public PCollection<AccelerometerReading> expand(PCollection<AccelerometerReading> readings) {
+      BatchInputs.requireBounded("EmailJoin.readingsOf", readings, customers);
       PCollectionView<Map<String, Long>> consentByEmail =
           SemiJoins.earliestConsentBy(customers, "Email", Customer::normalizedEmail);
       return readings
@@ -212,6 +219,8 @@ public final class EmailJoin {
    *
    * <p><b>Counters</b> (namespace {@code EmailJoin}): {@code customers} (input),
    * {@code customersWithReadings}, {@code customersWithoutReadings}.
+   *
+   * <p><b>Batch only</b>, as every transform of {@link EmailJoin}.
    */
   public static final class CustomersWithReadings
       extends PTransform<PCollection<Customer>, PCollection<Customer>> {
@@ -223,6 +232,7 @@ public final class EmailJoin {
 
     @Override
     public PCollection<Customer> expand(PCollection<Customer> customers) {
+      BatchInputs.requireBounded("EmailJoin.customersWithReadings", customers, readings);
       PCollection<String> users =
           readings.apply("NormalizeReadingUsers", ParDo.of(new NormalizedUserFn())).setCoder(StringUtf8Coder.of());
       PCollection<Customer> counted =

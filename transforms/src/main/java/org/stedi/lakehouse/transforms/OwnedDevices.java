@@ -48,6 +48,10 @@ import org.stedi.lakehouse.model.DeviceAttribution;
  * {@code devicesOfCustomers}, {@code devicesOfOthers} (owner is no given customer), {@code
  * customersOwningDevices}, {@code customersWithOtherSerial}: customers owning at least one device
  * whose {@code serialNumber} is none of their devices' (the serial-number bug, measured).
+ *
+ * <p><b>Batch only:</b> both inputs must be bounded; {@code expand} throws an {@link
+ * IllegalArgumentException} naming an unbounded one. (The size-adaptive buckets are sized from the
+ * whole input.)
  */
 public final class OwnedDevices
     extends PTransform<PCollection<DeviceAttribution>, PCollection<KV<String, Customer>>> {
@@ -83,6 +87,7 @@ public final class OwnedDevices
 
   @Override
   public PCollection<KV<String, Customer>> expand(PCollection<DeviceAttribution> devices) {
+    BatchInputs.requireBounded("OwnedDevices.of", devices, customers);
     KvCoder<String, String> ownerCoder = KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of());
     PCollection<KV<String, String>> owners =
         devices.apply("KeyDevicesByOwner", ParDo.of(new OwnerFn())).setCoder(ownerCoder);

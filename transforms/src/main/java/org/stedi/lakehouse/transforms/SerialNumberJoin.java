@@ -52,6 +52,10 @@ import org.stedi.lakehouse.model.StepTrainerReading;
  * <p><b>Counters</b> (namespace {@code SerialNumberJoin}): {@code readings} (input), {@code
  * readingsOfUnknownSerials} (by serial number) or {@code readingsOfOtherDevices} (by ownership),
  * {@code readingsBeforeConsent}, {@code duplicateReadings}, {@code readingsKept}.
+ *
+ * <p><b>Batch only:</b> every input, the one given at construction too, must be bounded; {@code
+ * expand} throws an {@link IllegalArgumentException} naming an unbounded one. (The size-adaptive
+ * buckets are sized from the whole input, and the side input is a whole collection.)
  */
 public final class SerialNumberJoin
     extends PTransform<PCollection<StepTrainerReading>, PCollection<StepTrainerReading>> {
@@ -118,6 +122,11 @@ public final class SerialNumberJoin
   @Override
   public PCollection<StepTrainerReading> expand(PCollection<StepTrainerReading> readings) {
     boolean byOwnership = ownedDevices != null;
+    BatchInputs.requireBounded(
+        byOwnership ? "SerialNumberJoin.readingsOfOwnedDevices" : "SerialNumberJoin.readingsOf",
+        readings,
+        customers,
+        ownedDevices);
     PCollectionView<Map<String, Long>> consentBySerial =
         byOwnership
             ? SemiJoins.earliestConsentOf(ownedDevices, "Device")

@@ -38,6 +38,10 @@ import org.stedi.lakehouse.model.Customer;
  *
  * <p><b>Counters</b> (namespace {@code SharedSerials}): {@code serials} (distinct),
  * {@code sharedSerials}, {@code recordsWithSharedSerial}.
+ *
+ * <p><b>Batch only:</b> every input must be bounded; {@code expand} throws an {@link
+ * IllegalArgumentException} naming an unbounded one. (The size-adaptive buckets are sized from the
+ * whole input.)
  */
 public final class SharedSerials extends PTransform<PCollection<Customer>, PCollection<KV<String, Long>>> {
 
@@ -58,6 +62,7 @@ public final class SharedSerials extends PTransform<PCollection<Customer>, PColl
 
   @Override
   public PCollection<KV<String, Long>> expand(PCollection<Customer> customers) {
+    BatchInputs.requireBounded("SharedSerials", customers);
     KvCoder<String, String> entryCoder = KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of());
     PCollection<KV<String, String>> emailBySerial =
         customers.apply("KeyEmailsBySerial", ParDo.of(new EmailBySerialFn())).setCoder(entryCoder);

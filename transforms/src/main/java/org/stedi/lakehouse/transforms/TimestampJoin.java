@@ -71,6 +71,10 @@ import org.stedi.lakehouse.model.StepTrainerReading;
  * {@code stepReadingsPaired}, {@code stepReadingsUnpaired}, {@code accelerometerReadingsUnpaired}.
  * Every step reading is either paired or unpaired: {@code stepReadings = stepReadingsPaired +
  * stepReadingsUnpaired}.
+ *
+ * <p><b>Batch only:</b> every input, those given at construction too, must be bounded; {@code
+ * expand} throws an {@link IllegalArgumentException} naming an unbounded one. (The size-adaptive
+ * buckets are sized from the whole input, and the side input is a whole collection.)
  */
 public final class TimestampJoin
     extends PTransform<PCollection<StepTrainerReading>, PCollection<MachineLearningRow>> {
@@ -151,6 +155,12 @@ public final class TimestampJoin
 
   @Override
   public PCollection<MachineLearningRow> expand(PCollection<StepTrainerReading> stepReadings) {
+    BatchInputs.requireBounded(
+        ownedDevices != null ? "TimestampJoin.pairWithOwners" : "TimestampJoin.pairWith",
+        stepReadings,
+        accelerometer,
+        customers,
+        ownedDevices);
     KvCoder<String, Long> keyCoder = KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of());
     KvCoder<String, String> emailSerial = KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of());
     PCollection<KV<String, String>> serialByEmail =
