@@ -11,6 +11,10 @@ import java.util.Locale;
 import java.util.Objects;
 import org.apache.beam.sdk.coders.CoderProvider;
 import org.apache.beam.sdk.coders.DefaultCoder;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.Row;
 
 /**
  * One customer record as the STEDI website wrote it (customer_landing), and a row of
@@ -48,6 +52,14 @@ public record Customer(
           Column.optional("shareWithPublicAsOfDate", BIGINT),
           Column.optional("shareWithFriendsAsOfDate", BIGINT));
 
+  /**
+   * The Beam schema of customer rows: the {@link #COLUMNS} in order, {@code STRING} and {@code
+   * INT64} fields, the optional columns nullable.
+   */
+  public static final Schema SCHEMA = RecordRows.schemaOf(COLUMNS);
+
+  private static final RecordRows.Fields FIELDS = RecordRows.fields("Customer", COLUMNS);
+
   public Customer {
     Objects.requireNonNull(email, "email");
     Objects.requireNonNull(serialNumber, "serialNumber");
@@ -69,6 +81,58 @@ public record Customer(
    */
   public static String normalizeEmail(String email) {
     return email.strip().toLowerCase(Locale.ROOT);
+  }
+
+  /** This customer as a row of {@link #SCHEMA}. */
+  public Row toRow() {
+    return Row.withSchema(SCHEMA)
+        .addValues(
+            customerName,
+            email,
+            phone,
+            birthDay,
+            serialNumber,
+            registrationDate,
+            lastUpdateDate,
+            shareWithResearchAsOfDate,
+            shareWithPublicAsOfDate,
+            shareWithFriendsAsOfDate)
+        .build();
+  }
+
+  /**
+   * The customer of a row whose schema has the {@link #COLUMNS} by name, in any order, among other
+   * fields; an optional column the row lacks is null. {@code fromRow(c.toRow())} equals {@code c}.
+   *
+   * @throws IllegalArgumentException naming the field, when {@code email} or {@code serialNumber}
+   *     is missing or null, or a field has a type other than its column's (integer fields of fewer
+   *     bits are accepted for {@code INT64})
+   */
+  public static Customer fromRow(Row row) {
+    return new Customer(
+        FIELDS.string(row, "customerName"),
+        FIELDS.string(row, "email"),
+        FIELDS.string(row, "phone"),
+        FIELDS.string(row, "birthDay"),
+        FIELDS.string(row, "serialNumber"),
+        FIELDS.bigint(row, "registrationDate"),
+        FIELDS.bigint(row, "lastUpdateDate"),
+        FIELDS.bigint(row, "shareWithResearchAsOfDate"),
+        FIELDS.bigint(row, "shareWithPublicAsOfDate"),
+        FIELDS.bigint(row, "shareWithFriendsAsOfDate"));
+  }
+
+  /**
+   * Converts rows (from Beam SQL or any schema-aware IO) to customers with {@link #fromRow}; the
+   * output has the customer coder. Element-wise: works on bounded and unbounded input.
+   */
+  public static PTransform<PCollection<Row>, PCollection<Customer>> fromRows() {
+    return RecordRows.fromRows(Customer.class, Customer::fromRow, Coder.of());
+  }
+
+  /** Converts customers to rows of {@link #SCHEMA}, which the output carries as its row schema. */
+  public static PTransform<PCollection<Customer>, PCollection<Row>> toRows() {
+    return RecordRows.toRows(Customer.class, Customer::toRow, SCHEMA);
   }
 
   /** The Beam coder of customer records: deterministic, no reflection. */

@@ -1,12 +1,21 @@
 package org.stedi.lakehouse.model;
 
+import static org.stedi.lakehouse.model.ColumnType.BIGINT;
+import static org.stedi.lakehouse.model.ColumnType.STRING;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.apache.beam.sdk.coders.CoderProvider;
 import org.apache.beam.sdk.coders.DefaultCoder;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.Row;
 
 /**
  * Whose step trainer a device is, as its readings tell (the lake contract's device-ownership rule):
@@ -36,6 +45,24 @@ public record DeviceAttribution(
     /** One user has more than half of the reading times and more than anyone else. */
     OWNED
   }
+
+  /**
+   * The columns of a device attribution as a row: the record's components in order, {@code verdict}
+   * as the name of its {@link Verdict}, {@code owner} the only optional one.
+   */
+  public static final List<Column> COLUMNS =
+      List.of(
+          Column.required("serialNumber", STRING),
+          Column.required("verdict", STRING),
+          Column.optional("owner", STRING),
+          Column.required("readingTimes", BIGINT),
+          Column.required("bestEvidence", BIGINT),
+          Column.required("runnerUpEvidence", BIGINT));
+
+  /** The Beam schema of device attribution rows: the {@link #COLUMNS} in order, {@code owner} nullable. */
+  public static final Schema SCHEMA = RecordRows.schemaOf(COLUMNS);
+
+  private static final RecordRows.Fields FIELDS = RecordRows.fields("DeviceAttribution", COLUMNS);
 
   public DeviceAttribution {
     Objects.requireNonNull(serialNumber, "serialNumber");
@@ -79,6 +106,53 @@ public record DeviceAttribution(
 
   public boolean hasOwner() {
     return owner != null;
+  }
+
+  /** This attribution as a row of {@link #SCHEMA}. */
+  public Row toRow() {
+    return Row.withSchema(SCHEMA)
+        .addValues(serialNumber, verdict.name(), owner, readingTimes, bestEvidence, runnerUpEvidence)
+        .build();
+  }
+
+  /**
+   * The attribution of a row whose schema has the {@link #COLUMNS} by name, in any order, among
+   * other fields; a row without an {@code owner} field has no owner. {@code fromRow(d.toRow())}
+   * equals {@code d}.
+   *
+   * @throws IllegalArgumentException naming the field, when a required column is missing or null, a
+   *     field has a type other than its column's ({@code INT32}, {@code INT16} or {@code BYTE} are
+   *     accepted for {@code INT64}) or {@code verdict} is not a verdict's name; and, as the
+   *     constructor, when there is an owner but the verdict is not {@code OWNED}, or the reverse
+   */
+  public static DeviceAttribution fromRow(Row row) {
+    String verdict = FIELDS.string(row, "verdict");
+    Verdict parsed;
+    try {
+      parsed = Verdict.valueOf(verdict);
+    } catch (IllegalArgumentException e) {
+      throw FIELDS.invalid("verdict", "is '" + verdict + "', not one of " + Arrays.toString(Verdict.values()));
+    }
+    return new DeviceAttribution(
+        FIELDS.string(row, "serialNumber"),
+        parsed,
+        FIELDS.string(row, "owner"),
+        FIELDS.bigint(row, "readingTimes"),
+        FIELDS.bigint(row, "bestEvidence"),
+        FIELDS.bigint(row, "runnerUpEvidence"));
+  }
+
+  /**
+   * Converts rows to attributions with {@link #fromRow}; the output has the attribution coder.
+   * Element-wise: works on bounded and unbounded input.
+   */
+  public static PTransform<PCollection<Row>, PCollection<DeviceAttribution>> fromRows() {
+    return RecordRows.fromRows(DeviceAttribution.class, DeviceAttribution::fromRow, Coder.of());
+  }
+
+  /** Converts attributions to rows of {@link #SCHEMA}, which the output carries as its row schema. */
+  public static PTransform<PCollection<DeviceAttribution>, PCollection<Row>> toRows() {
+    return RecordRows.toRows(DeviceAttribution.class, DeviceAttribution::toRow, SCHEMA);
   }
 
   /** The Beam coder of device attributions: deterministic, no reflection. */

@@ -11,6 +11,10 @@ import java.util.List;
 import java.util.Objects;
 import org.apache.beam.sdk.coders.CoderProvider;
 import org.apache.beam.sdk.coders.DefaultCoder;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.Row;
 
 /**
  * A row of machine_learning_curated: one step trainer reading paired with one accelerometer reading
@@ -30,6 +34,11 @@ public record MachineLearningRow(
           Column.required("y", DOUBLE),
           Column.required("z", DOUBLE));
 
+  /** The Beam schema of machine-learning rows: the {@link #COLUMNS} in order, none nullable. */
+  public static final Schema SCHEMA = RecordRows.schemaOf(COLUMNS);
+
+  private static final RecordRows.Fields FIELDS = RecordRows.fields("MachineLearningRow", COLUMNS);
+
   public MachineLearningRow {
     Objects.requireNonNull(serialNumber, "serialNumber");
   }
@@ -43,6 +52,42 @@ public record MachineLearningRow(
         accelerometer.x(),
         accelerometer.y(),
         accelerometer.z());
+  }
+
+  /** This record as a row of {@link #SCHEMA}. */
+  public Row toRow() {
+    return Row.withSchema(SCHEMA).addValues(sensorReadingTime, serialNumber, distanceFromObject, x, y, z).build();
+  }
+
+  /**
+   * The record of a row whose schema has the {@link #COLUMNS} by name, in any order, among other
+   * fields. {@code fromRow(r.toRow())} equals {@code r}.
+   *
+   * @throws IllegalArgumentException naming the field, when a column is missing or null, or has a
+   *     type other than its column's ({@code INT32}, {@code INT16} or {@code BYTE} are accepted for
+   *     {@code INT64}, {@code FLOAT} for {@code DOUBLE})
+   */
+  public static MachineLearningRow fromRow(Row row) {
+    return new MachineLearningRow(
+        FIELDS.bigint(row, "sensorReadingTime"),
+        FIELDS.string(row, "serialNumber"),
+        FIELDS.bigint(row, "distanceFromObject"),
+        FIELDS.number(row, "x"),
+        FIELDS.number(row, "y"),
+        FIELDS.number(row, "z"));
+  }
+
+  /**
+   * Converts rows to records with {@link #fromRow}; the output has the record coder. Element-wise:
+   * works on bounded and unbounded input.
+   */
+  public static PTransform<PCollection<Row>, PCollection<MachineLearningRow>> fromRows() {
+    return RecordRows.fromRows(MachineLearningRow.class, MachineLearningRow::fromRow, Coder.of());
+  }
+
+  /** Converts records to rows of {@link #SCHEMA}, which the output carries as its row schema. */
+  public static PTransform<PCollection<MachineLearningRow>, PCollection<Row>> toRows() {
+    return RecordRows.toRows(MachineLearningRow.class, MachineLearningRow::toRow, SCHEMA);
   }
 
   /** The Beam coder of machine-learning rows: deterministic, no reflection. */

@@ -10,6 +10,10 @@ import java.util.List;
 import java.util.Objects;
 import org.apache.beam.sdk.coders.CoderProvider;
 import org.apache.beam.sdk.coders.DefaultCoder;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.Row;
 
 /**
  * One reading of a step trainer's distance sensor (step_trainer_landing), and a row of
@@ -26,8 +30,46 @@ public record StepTrainerReading(long sensorReadingTime, String serialNumber, lo
           Column.required("serialNumber", STRING),
           Column.required("distanceFromObject", BIGINT));
 
+  /** The Beam schema of step trainer rows: the {@link #COLUMNS} in order, none nullable. */
+  public static final Schema SCHEMA = RecordRows.schemaOf(COLUMNS);
+
+  private static final RecordRows.Fields FIELDS = RecordRows.fields("StepTrainerReading", COLUMNS);
+
   public StepTrainerReading {
     Objects.requireNonNull(serialNumber, "serialNumber");
+  }
+
+  /** This reading as a row of {@link #SCHEMA}. */
+  public Row toRow() {
+    return Row.withSchema(SCHEMA).addValues(sensorReadingTime, serialNumber, distanceFromObject).build();
+  }
+
+  /**
+   * The reading of a row whose schema has the {@link #COLUMNS} by name, in any order, among other
+   * fields. {@code fromRow(r.toRow())} equals {@code r}.
+   *
+   * @throws IllegalArgumentException naming the field, when a column is missing or null, or has a
+   *     type other than its column's ({@code INT32}, {@code INT16} or {@code BYTE} are accepted for
+   *     {@code INT64})
+   */
+  public static StepTrainerReading fromRow(Row row) {
+    return new StepTrainerReading(
+        FIELDS.bigint(row, "sensorReadingTime"),
+        FIELDS.string(row, "serialNumber"),
+        FIELDS.bigint(row, "distanceFromObject"));
+  }
+
+  /**
+   * Converts rows to readings with {@link #fromRow}; the output has the reading coder.
+   * Element-wise: works on bounded and unbounded input.
+   */
+  public static PTransform<PCollection<Row>, PCollection<StepTrainerReading>> fromRows() {
+    return RecordRows.fromRows(StepTrainerReading.class, StepTrainerReading::fromRow, Coder.of());
+  }
+
+  /** Converts readings to rows of {@link #SCHEMA}, which the output carries as its row schema. */
+  public static PTransform<PCollection<StepTrainerReading>, PCollection<Row>> toRows() {
+    return RecordRows.toRows(StepTrainerReading.class, StepTrainerReading::toRow, SCHEMA);
   }
 
   /** The Beam coder of step trainer readings: deterministic, no reflection. */

@@ -8,6 +8,7 @@ import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.GroupByKey;
+import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.Sum;
@@ -19,7 +20,9 @@ import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.TupleTag;
 import org.stedi.lakehouse.model.AccelerometerReading;
 import org.stedi.lakehouse.model.StepTrainerReading;
 
@@ -100,7 +103,8 @@ final class Buckets {
 
   /**
    * Groups two bucketed collections by bucket into one iterable per bucket, each element tagged
-   * {@link #FIRST} or {@link #SECOND} by the collection it came from.
+   * {@link #FIRST} or {@link #SECOND} by the collection it came from: one composite step named
+   * {@code name}.
    *
    * <p>Unlike {@code CoGroupByKey}, whose {@code CoGbkResult} reads a group a second time once it
    * holds more than 10,000 elements (which Flink's batch GroupByKey refuses by default), the
@@ -108,12 +112,35 @@ final class Buckets {
    */
   static <A, B> PCollection<KV<Integer, Iterable<RawUnionValue>>> coGroup(
       String name, PCollection<KV<Integer, A>> first, PCollection<KV<Integer, B>> second) {
-    UnionCoder union = UnionCoder.of(List.of(valueCoder(first), valueCoder(second)));
-    KvCoder<Integer, RawUnionValue> tagged = KvCoder.of(VarIntCoder.of(), union);
-    return PCollectionList.of(first.apply(name + "/TagFirst", ParDo.of(new TagFn<A>(FIRST))).setCoder(tagged))
-        .and(second.apply(name + "/TagSecond", ParDo.of(new TagFn<B>(SECOND))).setCoder(tagged))
-        .apply(name + "/Flatten", Flatten.pCollections())
-        .apply(name + "/GroupByBucket", GroupByKey.create());
+    TupleTag<KV<Integer, A>> firstTag = new TupleTag<>("first");
+    TupleTag<KV<Integer, B>> secondTag = new TupleTag<>("second");
+    return PCollectionTuple.of(firstTag, first)
+        .and(secondTag, second)
+        .apply(name, new CoGroup<>(firstTag, secondTag));
+  }
+
+  /** The composite of {@link #coGroup}: tag each side, flatten, group by bucket. */
+  private static final class CoGroup<A, B>
+      extends PTransform<PCollectionTuple, PCollection<KV<Integer, Iterable<RawUnionValue>>>> {
+    private final TupleTag<KV<Integer, A>> firstTag;
+    private final TupleTag<KV<Integer, B>> secondTag;
+
+    CoGroup(TupleTag<KV<Integer, A>> firstTag, TupleTag<KV<Integer, B>> secondTag) {
+      this.firstTag = firstTag;
+      this.secondTag = secondTag;
+    }
+
+    @Override
+    public PCollection<KV<Integer, Iterable<RawUnionValue>>> expand(PCollectionTuple input) {
+      PCollection<KV<Integer, A>> first = input.get(firstTag);
+      PCollection<KV<Integer, B>> second = input.get(secondTag);
+      UnionCoder union = UnionCoder.of(List.of(valueCoder(first), valueCoder(second)));
+      KvCoder<Integer, RawUnionValue> tagged = KvCoder.of(VarIntCoder.of(), union);
+      return PCollectionList.of(first.apply("TagFirst", ParDo.of(new TagFn<A>(FIRST))).setCoder(tagged))
+          .and(second.apply("TagSecond", ParDo.of(new TagFn<B>(SECOND))).setCoder(tagged))
+          .apply("Flatten", Flatten.pCollections())
+          .apply("GroupByBucket", GroupByKey.create());
+    }
   }
 
   /** The tag of {@link #coGroup}'s elements from its first collection. */

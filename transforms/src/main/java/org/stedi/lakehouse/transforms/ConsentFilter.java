@@ -39,8 +39,24 @@ import org.stedi.lakehouse.model.Customer;
  * <p><b>Counters</b> (namespace {@code ConsentFilter}): {@code records} (input),
  * {@code currentRecords} (distinct emails), {@code withoutConsent} (current records dropped),
  * {@code kept}. Superseded records = {@code records - currentRecords}.
+ *
+ * <p><b>Batch only:</b> every input must be bounded; {@code expand} throws an {@link
+ * IllegalArgumentException} naming an unbounded one. (The size-adaptive buckets are sized from the
+ * whole input.)
  */
 public final class ConsentFilter extends PTransform<PCollection<Customer>, PCollection<Customer>> {
+
+  /** Counter: the input records. */
+  public static final String RECORDS = "records";
+
+  /** Counter: the current records, one per distinct normalised email. */
+  public static final String CURRENT_RECORDS = "currentRecords";
+
+  /** Counter: the current records dropped for want of research consent. */
+  public static final String WITHOUT_CONSENT = "withoutConsent";
+
+  /** Counter: the records emitted (current and consenting). */
+  public static final String KEPT = "kept";
 
   /**
    * The order of records of one email: the current record is the greatest. Total on all fields, so
@@ -68,6 +84,7 @@ public final class ConsentFilter extends PTransform<PCollection<Customer>, PColl
 
   @Override
   public PCollection<Customer> expand(PCollection<Customer> customers) {
+    BatchInputs.requireBounded("ConsentFilter", customers);
     PCollection<Customer> counted =
         customers.apply("CountRecords", ParDo.of(new CountRecordsFn())).setCoder(Customer.Coder.of());
     PCollectionView<Integer> buckets = Buckets.countFor("Customers", List.of(counted));
@@ -83,7 +100,7 @@ public final class ConsentFilter extends PTransform<PCollection<Customer>, PColl
   }
 
   private static final class CountRecordsFn extends DoFn<Customer, Customer> {
-    private final Counter records = Metrics.counter(ConsentFilter.class, "records");
+    private final Counter records = Metrics.counter(ConsentFilter.class, RECORDS);
 
     @ProcessElement
     public void processElement(@Element Customer customer, OutputReceiver<Customer> out) {
@@ -93,9 +110,9 @@ public final class ConsentFilter extends PTransform<PCollection<Customer>, PColl
   }
 
   private static final class KeepCurrentConsentingFn extends DoFn<KV<Integer, Iterable<Customer>>, Customer> {
-    private final Counter currentRecords = Metrics.counter(ConsentFilter.class, "currentRecords");
-    private final Counter withoutConsent = Metrics.counter(ConsentFilter.class, "withoutConsent");
-    private final Counter kept = Metrics.counter(ConsentFilter.class, "kept");
+    private final Counter currentRecords = Metrics.counter(ConsentFilter.class, CURRENT_RECORDS);
+    private final Counter withoutConsent = Metrics.counter(ConsentFilter.class, WITHOUT_CONSENT);
+    private final Counter kept = Metrics.counter(ConsentFilter.class, KEPT);
 
     @ProcessElement
     public void processElement(@Element KV<Integer, Iterable<Customer>> bucket, OutputReceiver<Customer> out) {

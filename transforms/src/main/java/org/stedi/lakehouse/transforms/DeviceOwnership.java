@@ -80,9 +80,35 @@ import org.stedi.lakehouse.model.StepTrainerReading;
  * <p><b>Counters</b> (namespace {@code DeviceOwnership}): {@code stepReadings}, {@code
  * phoneReadings} (inputs), {@code devices}, {@code devicesOwned}, {@code devicesWithoutPhone},
  * {@code devicesWithoutMajority}, {@code devicesTied}; {@code devices} is the sum of the other four.
+ *
+ * <p><b>Batch only:</b> both inputs must be bounded; {@code expand} throws an {@link
+ * IllegalArgumentException} naming an unbounded one. (The size-adaptive buckets are sized from the
+ * whole input.)
  */
 public final class DeviceOwnership
     extends PTransform<PCollection<StepTrainerReading>, PCollection<DeviceAttribution>> {
+
+  /** Counter: the input step trainer readings, duplicates included. */
+  public static final String STEP_READINGS = "stepReadings";
+
+  /** Counter: the phone (accelerometer) readings given at construction, duplicates included. */
+  public static final String PHONE_READINGS = "phoneReadings";
+
+  /** Counter: the devices attributed, one per distinct serial number; the sum of the four below. */
+  public static final String DEVICES = "devices";
+
+  /** Counter: the devices with an owner ({@link DeviceAttribution.Verdict#OWNED}). */
+  public static final String DEVICES_OWNED = "devicesOwned";
+
+  /** Counter: the devices at whose reading times no phone recorded ({@code NO_PHONE}). */
+  public static final String DEVICES_WITHOUT_PHONE = "devicesWithoutPhone";
+
+  /** Counter: the devices whose best user has half of their reading times or less ({@code NO_MAJORITY}). */
+  public static final String DEVICES_WITHOUT_MAJORITY = "devicesWithoutMajority";
+
+  /** Counter: the devices whose best evidence two users share ({@code TIE}). */
+  public static final String DEVICES_TIED = "devicesTied";
+
   private final PCollection<AccelerometerReading> phones;
 
   private DeviceOwnership(PCollection<AccelerometerReading> phones) {
@@ -96,6 +122,7 @@ public final class DeviceOwnership
 
   @Override
   public PCollection<DeviceAttribution> expand(PCollection<StepTrainerReading> steps) {
+    BatchInputs.requireBounded("DeviceOwnership.fromPhones", steps, phones);
     KvCoder<Long, String> stamped = KvCoder.of(VarLongCoder.of(), StringUtf8Coder.of());
     PCollection<KV<Long, String>> deviceTimes =
         steps.apply("StampDevices", ParDo.of(new StampDeviceFn())).setCoder(stamped);
@@ -141,7 +168,7 @@ public final class DeviceOwnership
   }
 
   private static final class StampDeviceFn extends DoFn<StepTrainerReading, KV<Long, String>> {
-    private final Counter readings = Metrics.counter(DeviceOwnership.class, "stepReadings");
+    private final Counter readings = Metrics.counter(DeviceOwnership.class, STEP_READINGS);
     private transient long lastTime;
     private transient String lastSerial;
 
@@ -163,7 +190,7 @@ public final class DeviceOwnership
   }
 
   private static final class StampUserFn extends DoFn<AccelerometerReading, KV<Long, String>> {
-    private final Counter readings = Metrics.counter(DeviceOwnership.class, "phoneReadings");
+    private final Counter readings = Metrics.counter(DeviceOwnership.class, PHONE_READINGS);
     private transient long lastTime;
     private transient String lastUser;
     private transient String lastNormalized;
@@ -321,11 +348,11 @@ public final class DeviceOwnership
   }
 
   private static final class DecideFn extends DoFn<KV<Integer, Map<String, BestTwo>>, DeviceAttribution> {
-    private final Counter devices = Metrics.counter(DeviceOwnership.class, "devices");
-    private final Counter owned = Metrics.counter(DeviceOwnership.class, "devicesOwned");
-    private final Counter noPhone = Metrics.counter(DeviceOwnership.class, "devicesWithoutPhone");
-    private final Counter noMajority = Metrics.counter(DeviceOwnership.class, "devicesWithoutMajority");
-    private final Counter tied = Metrics.counter(DeviceOwnership.class, "devicesTied");
+    private final Counter devices = Metrics.counter(DeviceOwnership.class, DEVICES);
+    private final Counter owned = Metrics.counter(DeviceOwnership.class, DEVICES_OWNED);
+    private final Counter noPhone = Metrics.counter(DeviceOwnership.class, DEVICES_WITHOUT_PHONE);
+    private final Counter noMajority = Metrics.counter(DeviceOwnership.class, DEVICES_WITHOUT_MAJORITY);
+    private final Counter tied = Metrics.counter(DeviceOwnership.class, DEVICES_TIED);
 
     @ProcessElement
     public void processElement(

@@ -42,8 +42,40 @@ import org.stedi.lakehouse.model.Customer;
  * PCollection<Customer> curated =
  *     trusted.apply("KeepCustomersWithReadings", EmailJoin.customersWithReadings(trustedReadings));
  * }</pre>
+ *
+ * <p><b>Batch only:</b> every input, the one given at construction too, must be bounded; {@code
+ * expand} throws an {@link IllegalArgumentException} naming an unbounded one. (The size-adaptive
+ * buckets are sized from the whole input, and the side inputs are whole collections.)
  */
 public final class EmailJoin {
+
+  /** Counter of {@link #readingsOf}: the input readings. */
+  public static final String READINGS = "readings";
+
+  /** Counter of {@link #readingsOf}: the readings dropped because their user is none of the customers. */
+  public static final String READINGS_OF_UNKNOWN_USERS = "readingsOfUnknownUsers";
+
+  /**
+   * Counter of {@link #readingsOf}: the readings dropped because they were taken before their
+   * user's research consent date (only with {@link TrustedReadings#withConsentSinceDate}).
+   */
+  public static final String READINGS_BEFORE_CONSENT = "readingsBeforeConsent";
+
+  /** Counter of {@link #readingsOf}: the exact copies dropped beyond the first of each reading. */
+  public static final String DUPLICATE_READINGS = "duplicateReadings";
+
+  /** Counter of {@link #readingsOf}: the readings emitted, each distinct kept reading once. */
+  public static final String READINGS_KEPT = "readingsKept";
+
+  /** Counter of {@link #customersWithReadings}: the input customers. */
+  public static final String CUSTOMERS = "customers";
+
+  /** Counter of {@link #customersWithReadings}: the customers emitted, having at least one reading. */
+  public static final String CUSTOMERS_WITH_READINGS = "customersWithReadings";
+
+  /** Counter of {@link #customersWithReadings}: the customers dropped for want of a reading. */
+  public static final String CUSTOMERS_WITHOUT_READINGS = "customersWithoutReadings";
+
   private EmailJoin() {}
 
   /**
@@ -89,6 +121,8 @@ public final class EmailJoin {
    * <p><b>Counters</b> (namespace {@code EmailJoin}): {@code readings} (input),
    * {@code readingsOfUnknownUsers}, {@code readingsBeforeConsent}, {@code duplicateReadings},
    * {@code readingsKept}.
+   *
+   * <p><b>Batch only</b>, as every transform of {@link EmailJoin}.
    */
   public static final class TrustedReadings
       extends PTransform<PCollection<AccelerometerReading>, PCollection<AccelerometerReading>> {
@@ -107,6 +141,7 @@ public final class EmailJoin {
 
     @Override
     public PCollection<AccelerometerReading> expand(PCollection<AccelerometerReading> readings) {
+      BatchInputs.requireBounded("EmailJoin.readingsOf", readings, customers);
       PCollectionView<Map<String, Long>> consentByEmail =
           SemiJoins.earliestConsentBy(customers, "Email", Customer::normalizedEmail);
       return readings
@@ -118,8 +153,8 @@ public final class EmailJoin {
               "DropDuplicateReadings",
               SemiJoins.distinctCounting(
                   EmailJoin.class,
-                  "duplicateReadings",
-                  "readingsKept",
+                  DUPLICATE_READINGS,
+                  READINGS_KEPT,
                   AccelerometerReading.Coder.of(),
                   Buckets::hash));
     }
@@ -128,9 +163,9 @@ public final class EmailJoin {
   private static final class KeepKnownUsersFn extends DoFn<AccelerometerReading, AccelerometerReading> {
     private final PCollectionView<Map<String, Long>> consentByEmail;
     private final boolean consentSinceDate;
-    private final Counter readings = Metrics.counter(EmailJoin.class, "readings");
-    private final Counter unknownUsers = Metrics.counter(EmailJoin.class, "readingsOfUnknownUsers");
-    private final Counter beforeConsent = Metrics.counter(EmailJoin.class, "readingsBeforeConsent");
+    private final Counter readings = Metrics.counter(EmailJoin.class, READINGS);
+    private final Counter unknownUsers = Metrics.counter(EmailJoin.class, READINGS_OF_UNKNOWN_USERS);
+    private final Counter beforeConsent = Metrics.counter(EmailJoin.class, READINGS_BEFORE_CONSENT);
     // Landing files hold long runs of one user's readings: remember the last look-up.
     private transient String lastUser;
     private transient Long lastConsent;
@@ -184,6 +219,8 @@ public final class EmailJoin {
    *
    * <p><b>Counters</b> (namespace {@code EmailJoin}): {@code customers} (input),
    * {@code customersWithReadings}, {@code customersWithoutReadings}.
+   *
+   * <p><b>Batch only</b>, as every transform of {@link EmailJoin}.
    */
   public static final class CustomersWithReadings
       extends PTransform<PCollection<Customer>, PCollection<Customer>> {
@@ -195,6 +232,7 @@ public final class EmailJoin {
 
     @Override
     public PCollection<Customer> expand(PCollection<Customer> customers) {
+      BatchInputs.requireBounded("EmailJoin.customersWithReadings", customers, readings);
       PCollection<String> users =
           readings.apply("NormalizeReadingUsers", ParDo.of(new NormalizedUserFn())).setCoder(StringUtf8Coder.of());
       PCollection<Customer> counted =
@@ -227,7 +265,7 @@ public final class EmailJoin {
   }
 
   private static final class CountCustomersFn extends DoFn<Customer, Customer> {
-    private final Counter customers = Metrics.counter(EmailJoin.class, "customers");
+    private final Counter customers = Metrics.counter(EmailJoin.class, CUSTOMERS);
 
     @ProcessElement
     public void processElement(@Element Customer customer, OutputReceiver<Customer> out) {
@@ -275,8 +313,8 @@ public final class EmailJoin {
   }
 
   private static final class KeepWithReadingsFn extends DoFn<KV<Integer, Iterable<RawUnionValue>>, Customer> {
-    private final Counter withReadings = Metrics.counter(EmailJoin.class, "customersWithReadings");
-    private final Counter withoutReadings = Metrics.counter(EmailJoin.class, "customersWithoutReadings");
+    private final Counter withReadings = Metrics.counter(EmailJoin.class, CUSTOMERS_WITH_READINGS);
+    private final Counter withoutReadings = Metrics.counter(EmailJoin.class, CUSTOMERS_WITHOUT_READINGS);
 
     @ProcessElement
     @SuppressWarnings("unchecked")

@@ -48,9 +48,32 @@ import org.stedi.lakehouse.model.DeviceAttribution;
  * {@code devicesOfCustomers}, {@code devicesOfOthers} (owner is no given customer), {@code
  * customersOwningDevices}, {@code customersWithOtherSerial}: customers owning at least one device
  * whose {@code serialNumber} is none of their devices' (the serial-number bug, measured).
+ *
+ * <p><b>Batch only:</b> both inputs must be bounded; {@code expand} throws an {@link
+ * IllegalArgumentException} naming an unbounded one. (The size-adaptive buckets are sized from the
+ * whole input.)
  */
 public final class OwnedDevices
     extends PTransform<PCollection<DeviceAttribution>, PCollection<KV<String, Customer>>> {
+
+  /** Counter: the input devices that have an owner. */
+  public static final String OWNED_DEVICES = "ownedDevices";
+
+  /** Counter: the owned devices whose owner is one of the given customers. */
+  public static final String DEVICES_OF_CUSTOMERS = "devicesOfCustomers";
+
+  /** Counter: the owned devices whose owner is none of the given customers (they give no output). */
+  public static final String DEVICES_OF_OTHERS = "devicesOfOthers";
+
+  /** Counter: the customer records whose email owns at least one device. */
+  public static final String CUSTOMERS_OWNING_DEVICES = "customersOwningDevices";
+
+  /**
+   * Counter: the customer records owning at least one device, whose {@code serialNumber} is none of
+   * their devices' (the serial-number bug, measured).
+   */
+  public static final String CUSTOMERS_WITH_OTHER_SERIAL = "customersWithOtherSerial";
+
   private final PCollection<Customer> customers;
 
   private OwnedDevices(PCollection<Customer> customers) {
@@ -64,6 +87,7 @@ public final class OwnedDevices
 
   @Override
   public PCollection<KV<String, Customer>> expand(PCollection<DeviceAttribution> devices) {
+    BatchInputs.requireBounded("OwnedDevices.of", devices, customers);
     KvCoder<String, String> ownerCoder = KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of());
     PCollection<KV<String, String>> owners =
         devices.apply("KeyDevicesByOwner", ParDo.of(new OwnerFn())).setCoder(ownerCoder);
@@ -78,7 +102,7 @@ public final class OwnedDevices
   }
 
   private static final class OwnerFn extends DoFn<DeviceAttribution, KV<String, String>> {
-    private final Counter owned = Metrics.counter(OwnedDevices.class, "ownedDevices");
+    private final Counter owned = Metrics.counter(OwnedDevices.class, OWNED_DEVICES);
 
     @ProcessElement
     public void processElement(@Element DeviceAttribution device, OutputReceiver<KV<String, String>> out) {
@@ -90,10 +114,10 @@ public final class OwnedDevices
   }
 
   private static final class MatchFn extends DoFn<KV<Integer, Iterable<RawUnionValue>>, KV<String, Customer>> {
-    private final Counter ofCustomers = Metrics.counter(OwnedDevices.class, "devicesOfCustomers");
-    private final Counter ofOthers = Metrics.counter(OwnedDevices.class, "devicesOfOthers");
-    private final Counter owning = Metrics.counter(OwnedDevices.class, "customersOwningDevices");
-    private final Counter otherSerial = Metrics.counter(OwnedDevices.class, "customersWithOtherSerial");
+    private final Counter ofCustomers = Metrics.counter(OwnedDevices.class, DEVICES_OF_CUSTOMERS);
+    private final Counter ofOthers = Metrics.counter(OwnedDevices.class, DEVICES_OF_OTHERS);
+    private final Counter owning = Metrics.counter(OwnedDevices.class, CUSTOMERS_OWNING_DEVICES);
+    private final Counter otherSerial = Metrics.counter(OwnedDevices.class, CUSTOMERS_WITH_OTHER_SERIAL);
 
     @ProcessElement
     @SuppressWarnings("unchecked")

@@ -52,9 +52,41 @@ import org.stedi.lakehouse.model.StepTrainerReading;
  * <p><b>Counters</b> (namespace {@code SerialNumberJoin}): {@code readings} (input), {@code
  * readingsOfUnknownSerials} (by serial number) or {@code readingsOfOtherDevices} (by ownership),
  * {@code readingsBeforeConsent}, {@code duplicateReadings}, {@code readingsKept}.
+ *
+ * <p><b>Batch only:</b> every input, the one given at construction too, must be bounded; {@code
+ * expand} throws an {@link IllegalArgumentException} naming an unbounded one. (The size-adaptive
+ * buckets are sized from the whole input, and the side input is a whole collection.)
  */
 public final class SerialNumberJoin
     extends PTransform<PCollection<StepTrainerReading>, PCollection<StepTrainerReading>> {
+
+  /** Counter: the input readings. */
+  public static final String READINGS = "readings";
+
+  /**
+   * Counter of {@link #readingsOf}: the readings dropped because no given customer's record has
+   * their serial number.
+   */
+  public static final String READINGS_OF_UNKNOWN_SERIALS = "readingsOfUnknownSerials";
+
+  /**
+   * Counter of {@link #readingsOfOwnedDevices}: the readings dropped because their device is none of
+   * the given devices.
+   */
+  public static final String READINGS_OF_OTHER_DEVICES = "readingsOfOtherDevices";
+
+  /**
+   * Counter: the readings dropped because they were taken before their device's owner's research
+   * consent date (only with {@link #withConsentSinceDate}).
+   */
+  public static final String READINGS_BEFORE_CONSENT = "readingsBeforeConsent";
+
+  /** Counter: the exact copies dropped beyond the first of each kept reading. */
+  public static final String DUPLICATE_READINGS = "duplicateReadings";
+
+  /** Counter: the readings emitted, each distinct kept reading once. */
+  public static final String READINGS_KEPT = "readingsKept";
+
   private final PCollection<Customer> customers;
   private final PCollection<KV<String, Customer>> ownedDevices;
   private final boolean consentSinceDate;
@@ -90,11 +122,16 @@ public final class SerialNumberJoin
   @Override
   public PCollection<StepTrainerReading> expand(PCollection<StepTrainerReading> readings) {
     boolean byOwnership = ownedDevices != null;
+    BatchInputs.requireBounded(
+        byOwnership ? "SerialNumberJoin.readingsOfOwnedDevices" : "SerialNumberJoin.readingsOf",
+        readings,
+        customers,
+        ownedDevices);
     PCollectionView<Map<String, Long>> consentBySerial =
         byOwnership
             ? SemiJoins.earliestConsentOf(ownedDevices, "Device")
             : SemiJoins.earliestConsentBy(customers, "Serial", Customer::serialNumber);
-    String unknown = byOwnership ? "readingsOfOtherDevices" : "readingsOfUnknownSerials";
+    String unknown = byOwnership ? READINGS_OF_OTHER_DEVICES : READINGS_OF_UNKNOWN_SERIALS;
     return readings
         .apply(
             byOwnership ? "KeepReadingsOfOwnedDevices" : "KeepReadingsOfKnownSerials",
@@ -104,8 +141,8 @@ public final class SerialNumberJoin
             "DropDuplicateReadings",
             SemiJoins.distinctCounting(
                 SerialNumberJoin.class,
-                "duplicateReadings",
-                "readingsKept",
+                DUPLICATE_READINGS,
+                READINGS_KEPT,
                 StepTrainerReading.Coder.of(),
                 Buckets::hash));
   }
@@ -113,9 +150,9 @@ public final class SerialNumberJoin
   private static final class KeepKnownSerialsFn extends DoFn<StepTrainerReading, StepTrainerReading> {
     private final PCollectionView<Map<String, Long>> consentBySerial;
     private final boolean consentSinceDate;
-    private final Counter readings = Metrics.counter(SerialNumberJoin.class, "readings");
+    private final Counter readings = Metrics.counter(SerialNumberJoin.class, READINGS);
     private final Counter unknownSerials;
-    private final Counter beforeConsent = Metrics.counter(SerialNumberJoin.class, "readingsBeforeConsent");
+    private final Counter beforeConsent = Metrics.counter(SerialNumberJoin.class, READINGS_BEFORE_CONSENT);
 
     KeepKnownSerialsFn(
         PCollectionView<Map<String, Long>> consentBySerial, boolean consentSinceDate, String unknownCounter) {

@@ -38,8 +38,21 @@ import org.stedi.lakehouse.model.Customer;
  *
  * <p><b>Counters</b> (namespace {@code SharedSerials}): {@code serials} (distinct),
  * {@code sharedSerials}, {@code recordsWithSharedSerial}.
+ *
+ * <p><b>Batch only:</b> every input must be bounded; {@code expand} throws an {@link
+ * IllegalArgumentException} naming an unbounded one. (The size-adaptive buckets are sized from the
+ * whole input.)
  */
 public final class SharedSerials extends PTransform<PCollection<Customer>, PCollection<KV<String, Long>>> {
+
+  /** Counter: the distinct serial numbers of the input records. */
+  public static final String SERIALS = "serials";
+
+  /** Counter: the serial numbers carried by the records of two or more emails (the output). */
+  public static final String SHARED_SERIALS = "sharedSerials";
+
+  /** Counter: the records that carry a shared serial number. */
+  public static final String RECORDS_WITH_SHARED_SERIAL = "recordsWithSharedSerial";
 
   private SharedSerials() {}
 
@@ -49,6 +62,7 @@ public final class SharedSerials extends PTransform<PCollection<Customer>, PColl
 
   @Override
   public PCollection<KV<String, Long>> expand(PCollection<Customer> customers) {
+    BatchInputs.requireBounded("SharedSerials", customers);
     KvCoder<String, String> entryCoder = KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of());
     PCollection<KV<String, String>> emailBySerial =
         customers.apply("KeyEmailsBySerial", ParDo.of(new EmailBySerialFn())).setCoder(entryCoder);
@@ -155,9 +169,9 @@ public final class SharedSerials extends PTransform<PCollection<Customer>, PColl
   }
 
   private static final class SharedFn extends DoFn<KV<Integer, Map<String, Holders>>, KV<String, Long>> {
-    private final Counter serials = Metrics.counter(SharedSerials.class, "serials");
-    private final Counter shared = Metrics.counter(SharedSerials.class, "sharedSerials");
-    private final Counter records = Metrics.counter(SharedSerials.class, "recordsWithSharedSerial");
+    private final Counter serials = Metrics.counter(SharedSerials.class, SERIALS);
+    private final Counter shared = Metrics.counter(SharedSerials.class, SHARED_SERIALS);
+    private final Counter records = Metrics.counter(SharedSerials.class, RECORDS_WITH_SHARED_SERIAL);
 
     @ProcessElement
     public void processElement(@Element KV<Integer, Map<String, Holders>> bucket, OutputReceiver<KV<String, Long>> out) {

@@ -71,9 +71,41 @@ import org.stedi.lakehouse.model.StepTrainerReading;
  * {@code stepReadingsPaired}, {@code stepReadingsUnpaired}, {@code accelerometerReadingsUnpaired}.
  * Every step reading is either paired or unpaired: {@code stepReadings = stepReadingsPaired +
  * stepReadingsUnpaired}.
+ *
+ * <p><b>Batch only:</b> every input, those given at construction too, must be bounded; {@code
+ * expand} throws an {@link IllegalArgumentException} naming an unbounded one. (The size-adaptive
+ * buckets are sized from the whole input, and the side input is a whole collection.)
  */
 public final class TimestampJoin
     extends PTransform<PCollection<StepTrainerReading>, PCollection<MachineLearningRow>> {
+
+  /** Counter: the input step trainer readings. */
+  public static final String STEP_READINGS = "stepReadings";
+
+  /** Counter: the accelerometer readings given at construction. */
+  public static final String ACCELEROMETER_READINGS = "accelerometerReadings";
+
+  /**
+   * Counter: the accelerometer readings dropped because their user is a user of no device (not
+   * incremented where any user's readings pair, in timestamp-only pairing with owners).
+   */
+  public static final String ACCELEROMETER_READINGS_OF_UNKNOWN_USERS = "accelerometerReadingsOfUnknownUsers";
+
+  /** Counter: the rows emitted, one per paired step reading and accelerometer reading. */
+  public static final String PAIRS = "pairs";
+
+  /** Counter: the step readings paired with at least one accelerometer reading. */
+  public static final String STEP_READINGS_PAIRED = "stepReadingsPaired";
+
+  /** Counter: the step readings paired with no accelerometer reading. */
+  public static final String STEP_READINGS_UNPAIRED = "stepReadingsUnpaired";
+
+  /**
+   * Counter: the accelerometer readings that pair with no step reading; a reading of a user of
+   * several devices counts once per device.
+   */
+  public static final String ACCELEROMETER_READINGS_UNPAIRED = "accelerometerReadingsUnpaired";
+
   /** The serial-number part of the key in timestamp-only mode: every device shares it. */
   private static final String ANY_DEVICE = "";
 
@@ -123,6 +155,12 @@ public final class TimestampJoin
 
   @Override
   public PCollection<MachineLearningRow> expand(PCollection<StepTrainerReading> stepReadings) {
+    BatchInputs.requireBounded(
+        ownedDevices != null ? "TimestampJoin.pairWithOwners" : "TimestampJoin.pairWith",
+        stepReadings,
+        accelerometer,
+        customers,
+        ownedDevices);
     KvCoder<String, Long> keyCoder = KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of());
     KvCoder<String, String> emailSerial = KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of());
     PCollection<KV<String, String>> serialByEmail =
@@ -182,9 +220,9 @@ public final class TimestampJoin
     private final PCollectionView<Map<String, Iterable<String>>> serialsByEmail;
     private final boolean timestampOnly;
     private final boolean anyUser;
-    private final Counter readings = Metrics.counter(TimestampJoin.class, "accelerometerReadings");
+    private final Counter readings = Metrics.counter(TimestampJoin.class, ACCELEROMETER_READINGS);
     private final Counter unknownUsers =
-        Metrics.counter(TimestampJoin.class, "accelerometerReadingsOfUnknownUsers");
+        Metrics.counter(TimestampJoin.class, ACCELEROMETER_READINGS_OF_UNKNOWN_USERS);
     // Readings arrive in long runs of one user: remember the last look-up.
     private transient String lastUser;
     private transient List<String> lastSerials;
@@ -240,7 +278,7 @@ public final class TimestampJoin
 
   private static final class KeyStepFn extends DoFn<StepTrainerReading, KV<KV<String, Long>, StepTrainerReading>> {
     private final boolean timestampOnly;
-    private final Counter readings = Metrics.counter(TimestampJoin.class, "stepReadings");
+    private final Counter readings = Metrics.counter(TimestampJoin.class, STEP_READINGS);
 
     KeyStepFn(boolean timestampOnly) {
       this.timestampOnly = timestampOnly;
@@ -256,11 +294,11 @@ public final class TimestampJoin
   }
 
   private static final class PairFn extends DoFn<KV<Integer, Iterable<RawUnionValue>>, MachineLearningRow> {
-    private final Counter pairs = Metrics.counter(TimestampJoin.class, "pairs");
-    private final Counter stepPaired = Metrics.counter(TimestampJoin.class, "stepReadingsPaired");
-    private final Counter stepUnpaired = Metrics.counter(TimestampJoin.class, "stepReadingsUnpaired");
+    private final Counter pairs = Metrics.counter(TimestampJoin.class, PAIRS);
+    private final Counter stepPaired = Metrics.counter(TimestampJoin.class, STEP_READINGS_PAIRED);
+    private final Counter stepUnpaired = Metrics.counter(TimestampJoin.class, STEP_READINGS_UNPAIRED);
     private final Counter accelerometerUnpaired =
-        Metrics.counter(TimestampJoin.class, "accelerometerReadingsUnpaired");
+        Metrics.counter(TimestampJoin.class, ACCELEROMETER_READINGS_UNPAIRED);
 
     @ProcessElement
     @SuppressWarnings("unchecked")
