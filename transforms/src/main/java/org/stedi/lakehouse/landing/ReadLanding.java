@@ -25,6 +25,7 @@ import org.stedi.lakehouse.model.AccelerometerReading;
 import org.stedi.lakehouse.model.Customer;
 import org.stedi.lakehouse.model.HiddenNames;
 import org.stedi.lakehouse.model.QuarantinedLine;
+import org.stedi.lakehouse.model.Source;
 import org.stedi.lakehouse.model.StepTrainerReading;
 
 /**
@@ -133,6 +134,21 @@ public final class ReadLanding<T> extends PTransform<PBegin, LandingRecords<T>> 
     return new LandingRecords<>(parsed, recordsTag, failuresTag);
   }
 
+  /** The name of the counter of a source's non-blank lines read ({@code step_trainer_lines}). */
+  public static String linesCounter(Source source) {
+    return source.folder() + "_lines";
+  }
+
+  /** The name of the counter of a source's lines that parsed ({@code step_trainer_records}). */
+  public static String recordsCounter(Source source) {
+    return source.folder() + "_records";
+  }
+
+  /** The name of the counter of a source's lines quarantined ({@code step_trainer_quarantined}). */
+  public static String quarantinedCounter(Source source) {
+    return source.folder() + "_quarantined";
+  }
+
   /**
    * The folder a file pattern names before its first wildcard ({@code s3://b/lake/customer/landing} of
    * {@code s3://b/lake/customer/landing/**}): names below it are checked by the reading rule.
@@ -182,10 +198,9 @@ public final class ReadLanding<T> extends PTransform<PBegin, LandingRecords<T>> 
       this.recordsTag = recordsTag;
       this.failuresTag = failuresTag;
       this.maxLineBytes = maxLineBytes;
-      String source = parser.source().folder();
-      this.lines = Metrics.counter(ReadLanding.class, source + "_lines");
-      this.records = Metrics.counter(ReadLanding.class, source + "_records");
-      this.quarantined = Metrics.counter(ReadLanding.class, source + "_quarantined");
+      this.lines = Metrics.counter(ReadLanding.class, linesCounter(parser.source()));
+      this.records = Metrics.counter(ReadLanding.class, recordsCounter(parser.source()));
+      this.quarantined = Metrics.counter(ReadLanding.class, quarantinedCounter(parser.source()));
     }
 
     @ProcessElement

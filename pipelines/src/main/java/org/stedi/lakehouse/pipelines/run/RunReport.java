@@ -200,16 +200,16 @@ public record RunReport(
       boolean customerLanding = job.landing().contains(Source.CUSTOMER);
       devices =
           new Devices(
-              counters.get(DeviceOwnership.class, "devices"),
-              counters.get(DeviceOwnership.class, "devicesOwned"),
-              counters.get(DeviceOwnership.class, "devicesWithoutPhone"),
-              counters.get(DeviceOwnership.class, "devicesWithoutMajority"),
-              counters.get(DeviceOwnership.class, "devicesTied"),
-              counters.get(OwnedDevices.class, "devicesOfCustomers"),
-              counters.get(OwnedDevices.class, "customersOwningDevices"),
-              counters.get(OwnedDevices.class, "customersWithOtherSerial"),
-              customerLanding ? counters.get(SharedSerials.class, "sharedSerials") : null,
-              customerLanding ? counters.get(SharedSerials.class, "recordsWithSharedSerial") : null);
+              counters.get(DeviceOwnership.class, DeviceOwnership.DEVICES),
+              counters.get(DeviceOwnership.class, DeviceOwnership.DEVICES_OWNED),
+              counters.get(DeviceOwnership.class, DeviceOwnership.DEVICES_WITHOUT_PHONE),
+              counters.get(DeviceOwnership.class, DeviceOwnership.DEVICES_WITHOUT_MAJORITY),
+              counters.get(DeviceOwnership.class, DeviceOwnership.DEVICES_TIED),
+              counters.get(OwnedDevices.class, OwnedDevices.DEVICES_OF_CUSTOMERS),
+              counters.get(OwnedDevices.class, OwnedDevices.CUSTOMERS_OWNING_DEVICES),
+              counters.get(OwnedDevices.class, OwnedDevices.CUSTOMERS_WITH_OTHER_SERIAL),
+              customerLanding ? counters.get(SharedSerials.class, SharedSerials.SHARED_SERIALS) : null,
+              customerLanding ? counters.get(SharedSerials.class, SharedSerials.RECORDS_WITH_SHARED_SERIAL) : null);
     }
     return new RunReport(
         runId, job.name(), lake.root(), runner, started, duration, options, List.copyOf(tables), devices);
@@ -227,48 +227,48 @@ public record RunReport(
         long records = t.get(source.folder() + LakeIO.RECORDS);
         long quarantined = t.get(source.folder() + LakeIO.QUARANTINED);
         long read = records + quarantined;
-        boolean exact = c.get(ReadLanding.class, source.folder() + "_lines") == read;
+        boolean exact = c.get(ReadLanding.class, ReadLanding.linesCounter(source)) == read;
         switch (table) {
           case CUSTOMER_TRUSTED -> {
-            long counted = c.get(ConsentFilter.class, "records");
-            details.put("supersededRecords", counted - c.get(ConsentFilter.class, "currentRecords"));
-            details.put("withoutConsent", c.get(ConsentFilter.class, "withoutConsent"));
-            exact &= counted == records && c.get(ConsentFilter.class, "kept") == produced;
+            long counted = c.get(ConsentFilter.class, ConsentFilter.RECORDS);
+            details.put("supersededRecords", counted - c.get(ConsentFilter.class, ConsentFilter.CURRENT_RECORDS));
+            details.put("withoutConsent", c.get(ConsentFilter.class, ConsentFilter.WITHOUT_CONSENT));
+            exact &= counted == records && c.get(ConsentFilter.class, ConsentFilter.KEPT) == produced;
           }
           case ACCELEROMETER_TRUSTED -> {
-            details.put("unknownUsers", c.get(EmailJoin.class, "readingsOfUnknownUsers"));
-            details.put("beforeConsent", c.get(EmailJoin.class, "readingsBeforeConsent"));
-            details.put("duplicates", c.get(EmailJoin.class, "duplicateReadings"));
-            exact &= c.get(EmailJoin.class, "readings") == records && c.get(EmailJoin.class, "readingsKept") == produced;
+            details.put("unknownUsers", c.get(EmailJoin.class, EmailJoin.READINGS_OF_UNKNOWN_USERS));
+            details.put("beforeConsent", c.get(EmailJoin.class, EmailJoin.READINGS_BEFORE_CONSENT));
+            details.put("duplicates", c.get(EmailJoin.class, EmailJoin.DUPLICATE_READINGS));
+            exact &= c.get(EmailJoin.class, EmailJoin.READINGS) == records && c.get(EmailJoin.class, EmailJoin.READINGS_KEPT) == produced;
           }
           default -> {
             details.put(
                 bySerialNumber ? "unknownSerials" : "devicesNotOwnedByCurated",
                 c.get(SerialNumberJoin.class, bySerialNumber ? "readingsOfUnknownSerials" : "readingsOfOtherDevices"));
-            details.put("beforeConsent", c.get(SerialNumberJoin.class, "readingsBeforeConsent"));
-            details.put("duplicates", c.get(SerialNumberJoin.class, "duplicateReadings"));
-            exact &= c.get(SerialNumberJoin.class, "readings") == records
-                && c.get(SerialNumberJoin.class, "readingsKept") == produced;
+            details.put("beforeConsent", c.get(SerialNumberJoin.class, SerialNumberJoin.READINGS_BEFORE_CONSENT));
+            details.put("duplicates", c.get(SerialNumberJoin.class, SerialNumberJoin.DUPLICATE_READINGS));
+            exact &= c.get(SerialNumberJoin.class, SerialNumberJoin.READINGS) == records
+                && c.get(SerialNumberJoin.class, SerialNumberJoin.READINGS_KEPT) == produced;
           }
         }
         return new TableCounts(name, read, written, records - produced, quarantined, produced, details, exact, c.committed());
       }
       case CUSTOMERS_CURATED -> {
         long input = t.get(name + LakeIO.INPUT);
-        details.put("withoutReadings", c.get(EmailJoin.class, "customersWithoutReadings"));
+        details.put("withoutReadings", c.get(EmailJoin.class, EmailJoin.CUSTOMERS_WITHOUT_READINGS));
         boolean exact =
-            c.get(EmailJoin.class, "customers") == input && c.get(EmailJoin.class, "customersWithReadings") == produced;
+            c.get(EmailJoin.class, EmailJoin.CUSTOMERS) == input && c.get(EmailJoin.class, EmailJoin.CUSTOMERS_WITH_READINGS) == produced;
         return new TableCounts(name, input, written, input - produced, 0, produced, details, exact, c.committed());
       }
       case MACHINE_LEARNING_CURATED -> {
         long input = t.get(name + LakeIO.INPUT);
-        details.put("pairedStepReadings", c.get(TimestampJoin.class, "stepReadingsPaired"));
-        details.put("pairs", c.get(TimestampJoin.class, "pairs"));
-        details.put("accelerometerReadings", c.get(TimestampJoin.class, "accelerometerReadings"));
+        details.put("pairedStepReadings", c.get(TimestampJoin.class, TimestampJoin.STEP_READINGS_PAIRED));
+        details.put("pairs", c.get(TimestampJoin.class, TimestampJoin.PAIRS));
+        details.put("accelerometerReadings", c.get(TimestampJoin.class, TimestampJoin.ACCELEROMETER_READINGS));
         boolean exact =
-            c.get(TimestampJoin.class, "stepReadings") == input && c.get(TimestampJoin.class, "pairs") == produced;
+            c.get(TimestampJoin.class, TimestampJoin.STEP_READINGS) == input && c.get(TimestampJoin.class, TimestampJoin.PAIRS) == produced;
         return new TableCounts(
-            name, input, written, c.get(TimestampJoin.class, "stepReadingsUnpaired"), 0, produced, details, exact,
+            name, input, written, c.get(TimestampJoin.class, TimestampJoin.STEP_READINGS_UNPAIRED), 0, produced, details, exact,
             c.committed());
       }
       default -> throw new IllegalArgumentException(name + " is not written by a pipeline");
