@@ -1,9 +1,9 @@
 package org.stedi.lakehouse.pipelines.run;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import java.io.IOException;
-import java.io.StringWriter;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -160,7 +160,7 @@ public record RunReport(
     }
   }
 
-  private static final JsonFactory JSON = new JsonFactory();
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   public boolean reconciled() {
     return tables.stream().allMatch(TableCounts::reconciled);
@@ -316,72 +316,81 @@ public record RunReport(
 
   /** The report as JSON, as it is kept under {@code <lake>/_reports/}. */
   public String toJson() {
-    StringWriter text = new StringWriter();
-    try (JsonGenerator g = JSON.createGenerator(text).useDefaultPrettyPrinter()) {
-      g.writeStartObject();
-      g.writeStringField("runId", runId);
-      g.writeStringField("pipeline", pipeline);
-      g.writeStringField("lake", lake);
-      g.writeStringField("runner", runner);
-      g.writeStringField("started", started.toString());
-      g.writeNumberField("durationMillis", duration.toMillis());
-      g.writeObjectFieldStart("options");
-      for (Map.Entry<String, Object> option : options.entrySet()) {
-        g.writeFieldName(option.getKey());
-        Object value = option.getValue();
-        if (value instanceof Boolean b) {
-          g.writeBoolean(b);
-        } else if (value instanceof Number n) {
-          g.writeNumber(n.longValue());
-        } else {
-          g.writeString(String.valueOf(value));
-        }
-      }
-      g.writeEndObject();
-      g.writeBooleanField("reconciled", reconciled());
-      g.writeArrayFieldStart("tables");
-      for (TableCounts t : tables) {
-        g.writeStartObject();
-        g.writeStringField("table", t.table());
-        g.writeNumberField("read", t.read());
-        g.writeNumberField("written", t.written());
-        g.writeNumberField("filtered", t.filtered());
-        g.writeNumberField("quarantined", t.quarantined());
-        g.writeNumberField("produced", t.produced());
-        g.writeBooleanField("reconciled", t.reconciled());
-        g.writeBooleanField("detailsExact", t.detailsExact());
-        g.writeBooleanField("countersCommitted", t.countersCommitted());
-        g.writeObjectFieldStart("details");
-        for (Map.Entry<String, Long> detail : t.details().entrySet()) {
-          g.writeNumberField(detail.getKey(), detail.getValue());
-        }
-        g.writeEndObject();
-        g.writeEndObject();
-      }
-      g.writeEndArray();
-      if (devices != null) {
-        g.writeObjectFieldStart("devices");
-        g.writeNumberField("devices", devices.devices());
-        g.writeNumberField("attributed", devices.owned());
-        g.writeNumberField("ownedByCurated", devices.ownedByCurated());
-        g.writeNumberField("withoutOwner", devices.withoutOwner());
-        g.writeNumberField("noPhone", devices.noPhone());
-        g.writeNumberField("noMajority", devices.noMajority());
-        g.writeNumberField("ties", devices.ties());
-        g.writeNumberField("curatedOwners", devices.curatedOwners());
-        g.writeNumberField("curatedWithOtherSerial", devices.curatedWithOtherSerial());
-        if (devices.sharedSerials() != null) {
-          g.writeNumberField("sharedSerials", devices.sharedSerials());
-          g.writeNumberField("recordsWithSharedSerial", devices.recordsWithSharedSerial());
-        }
-        g.writeEndObject();
-      }
-      g.writeEndObject();
-    } catch (IOException e) {
+    List<JsonTable> jsonTables = new ArrayList<>();
+    for (TableCounts t : tables) {
+      jsonTables.add(
+          new JsonTable(
+              t.table(), t.read(), t.written(), t.filtered(), t.quarantined(), t.produced(), t.reconciled(),
+              t.detailsExact(), t.countersCommitted(), t.details()));
+    }
+    JsonDevices jsonDevices =
+        devices == null
+            ? null
+            : new JsonDevices(
+                devices.devices(), devices.owned(), devices.ownedByCurated(), devices.withoutOwner(), devices.noPhone(),
+                devices.noMajority(), devices.ties(), devices.curatedOwners(), devices.curatedWithOtherSerial(),
+                devices.sharedSerials(), devices.recordsWithSharedSerial());
+    JsonReport report =
+        new JsonReport(
+            runId, pipeline, lake, runner, started.toString(), duration.toMillis(), options, reconciled(), jsonTables,
+            jsonDevices);
+    try {
+      return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report) + "\n";
+    } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }
-    return text.toString() + "\n";
   }
+
+  /** The JSON of a report: the names and order that readers of {@code _reports/} rely on. */
+  @JsonPropertyOrder({
+    "runId", "pipeline", "lake", "runner", "started", "durationMillis", "options", "reconciled", "tables", "devices"
+  })
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  private record JsonReport(
+      String runId,
+      String pipeline,
+      String lake,
+      String runner,
+      String started,
+      long durationMillis,
+      Map<String, Object> options,
+      boolean reconciled,
+      List<JsonTable> tables,
+      JsonDevices devices) {}
+
+  @JsonPropertyOrder({
+    "table", "read", "written", "filtered", "quarantined", "produced", "reconciled", "detailsExact",
+    "countersCommitted", "details"
+  })
+  private record JsonTable(
+      String table,
+      long read,
+      long written,
+      long filtered,
+      long quarantined,
+      long produced,
+      boolean reconciled,
+      boolean detailsExact,
+      boolean countersCommitted,
+      Map<String, Long> details) {}
+
+  @JsonPropertyOrder({
+    "devices", "attributed", "ownedByCurated", "withoutOwner", "noPhone", "noMajority", "ties", "curatedOwners",
+    "curatedWithOtherSerial", "sharedSerials", "recordsWithSharedSerial"
+  })
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  private record JsonDevices(
+      long devices,
+      long attributed,
+      long ownedByCurated,
+      long withoutOwner,
+      long noPhone,
+      long noMajority,
+      long ties,
+      long curatedOwners,
+      long curatedWithOtherSerial,
+      Long sharedSerials,
+      Long recordsWithSharedSerial) {}
 
   /** Counter values summed over steps: committed where the runner has them, else attempted. */
   private static final class Counters {
