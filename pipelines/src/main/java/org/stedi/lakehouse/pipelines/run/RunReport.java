@@ -1,6 +1,7 @@
 package org.stedi.lakehouse.pipelines.run;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -78,6 +79,10 @@ public record RunReport(
    * @param countersCommitted whether the runner reported committed counter values (the
    *     DirectRunner), in which case the details must be exact
    */
+  @JsonPropertyOrder({
+    "table", "read", "written", "filtered", "quarantined", "produced", "reconciled", "detailsExact",
+    "countersCommitted", "details"
+  })
   public record TableCounts(
       String table,
       long read,
@@ -89,6 +94,7 @@ public record RunReport(
       boolean detailsExact,
       boolean countersCommitted) {
 
+    @JsonProperty
     public boolean reconciled() {
       boolean files = written == produced;
       if (countersCommitted && !detailsExact) {
@@ -124,9 +130,14 @@ public record RunReport(
    * @param recordsWithSharedSerial the valid customer landing records that carry such a serial;
    *     null when the run did not read the customer landing data
    */
+  @JsonPropertyOrder({
+    "devices", "attributed", "ownedByCurated", "withoutOwner", "noPhone", "noMajority", "ties", "curatedOwners",
+    "curatedWithOtherSerial", "sharedSerials", "recordsWithSharedSerial"
+  })
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Devices(
       long devices,
-      long owned,
+      @JsonProperty("attributed") long owned,
       long noPhone,
       long noMajority,
       long ties,
@@ -137,6 +148,7 @@ public record RunReport(
       Long recordsWithSharedSerial) {
 
     /** Without an owner, for any reason. */
+    @JsonProperty
     public long withoutOwner() {
       return noPhone + noMajority + ties;
     }
@@ -316,24 +328,9 @@ public record RunReport(
 
   /** The report as JSON, as it is kept under {@code <lake>/_reports/}. */
   public String toJson() {
-    List<JsonTable> jsonTables = new ArrayList<>();
-    for (TableCounts t : tables) {
-      jsonTables.add(
-          new JsonTable(
-              t.table(), t.read(), t.written(), t.filtered(), t.quarantined(), t.produced(), t.reconciled(),
-              t.detailsExact(), t.countersCommitted(), t.details()));
-    }
-    JsonDevices jsonDevices =
-        devices == null
-            ? null
-            : new JsonDevices(
-                devices.devices(), devices.owned(), devices.ownedByCurated(), devices.withoutOwner(), devices.noPhone(),
-                devices.noMajority(), devices.ties(), devices.curatedOwners(), devices.curatedWithOtherSerial(),
-                devices.sharedSerials(), devices.recordsWithSharedSerial());
     JsonReport report =
         new JsonReport(
-            runId, pipeline, lake, runner, started.toString(), duration.toMillis(), options, reconciled(), jsonTables,
-            jsonDevices);
+            runId, pipeline, lake, runner, started.toString(), duration.toMillis(), options, reconciled(), tables, devices);
     try {
       return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report) + "\n";
     } catch (JsonProcessingException e) {
@@ -355,42 +352,8 @@ public record RunReport(
       long durationMillis,
       Map<String, Object> options,
       boolean reconciled,
-      List<JsonTable> tables,
-      JsonDevices devices) {}
-
-  @JsonPropertyOrder({
-    "table", "read", "written", "filtered", "quarantined", "produced", "reconciled", "detailsExact",
-    "countersCommitted", "details"
-  })
-  private record JsonTable(
-      String table,
-      long read,
-      long written,
-      long filtered,
-      long quarantined,
-      long produced,
-      boolean reconciled,
-      boolean detailsExact,
-      boolean countersCommitted,
-      Map<String, Long> details) {}
-
-  @JsonPropertyOrder({
-    "devices", "attributed", "ownedByCurated", "withoutOwner", "noPhone", "noMajority", "ties", "curatedOwners",
-    "curatedWithOtherSerial", "sharedSerials", "recordsWithSharedSerial"
-  })
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  private record JsonDevices(
-      long devices,
-      long attributed,
-      long ownedByCurated,
-      long withoutOwner,
-      long noPhone,
-      long noMajority,
-      long ties,
-      long curatedOwners,
-      long curatedWithOtherSerial,
-      Long sharedSerials,
-      Long recordsWithSharedSerial) {}
+      List<TableCounts> tables,
+      Devices devices) {}
 
   /** Counter values summed over steps: committed where the runner has them, else attempted. */
   private static final class Counters {
