@@ -192,13 +192,7 @@ class LakehouseEndToEndTest {
   void theFivePipelinesInSequenceWriteTheSameTablesAsTheLakehouse(@TempDir Path separate) throws Exception {
     LakeGenerator.withAllDefects(SCALE, SEED).generate(separate);
     String[] args = {"--lake=" + separate};
-    for (LakeJob job :
-        List.of(
-            CustomerLandingToTrusted.JOB,
-            AccelerometerLandingToTrusted.JOB,
-            CustomerTrustedToCurated.JOB,
-            StepTrainerTrusted.JOB,
-            MachineLearningCurated.JOB)) {
+    for (LakeJob job : LakeJobs.ZONE_TRANSITIONS) {
       LakeRun.Result result = LakeRun.run(job, LakeJobs.parseOptions(args));
       assertTrue(result.report().reconciled(), result.report().toText());
     }
