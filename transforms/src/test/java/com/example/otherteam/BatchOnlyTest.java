@@ -7,6 +7,7 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.io.GenerateSequence;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.MapElements;
@@ -17,6 +18,7 @@ import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.POutput;
 import org.apache.beam.sdk.values.TypeDescriptor;
+import org.apache.beam.sdk.values.TypeDescriptors;
 import org.junit.jupiter.api.Test;
 import org.stedi.lakehouse.model.AccelerometerReading;
 import org.stedi.lakehouse.model.Customer;
@@ -38,10 +40,28 @@ class BatchOnlyTest {
   private final Pipeline pipeline = Pipeline.create();
 
   private <T> PCollection<T> unbounded(String name, Class<T> type, SerializableFunction<Long, T> element, Coder<T> coder) {
+    return unbounded(name, TypeDescriptor.of(type), element, coder);
+  }
+
+  private <T> PCollection<T> unbounded(
+      String name, TypeDescriptor<T> type, SerializableFunction<Long, T> element, Coder<T> coder) {
     return pipeline
         .apply(name, GenerateSequence.from(0))
-        .apply(name + "Elements", MapElements.into(TypeDescriptor.of(type)).via(element))
+        .apply(name + "Elements", MapElements.into(type).via(element))
         .setCoder(coder);
+  }
+
+  /** {@code KV(key + i, i)} for ever. */
+  private PCollection<KV<String, Long>> unboundedPairs(String name, String key) {
+    return unbounded(
+        name,
+        TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.longs()),
+        i -> KV.of(key + i, i),
+        KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()));
+  }
+
+  private PCollection<KV<String, Long>> pairs(String name) {
+    return pipeline.apply(name, Create.empty(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of())));
   }
 
   private PCollection<Customer> unboundedCustomers() {
@@ -147,6 +167,42 @@ class BatchOnlyTest {
     PCollection<Customer> customers = unboundedCustomers();
     PCollection<DeviceAttribution> devices = pipeline.apply("Devices", Create.empty(DeviceAttribution.Coder.of()));
     assertRejects("OwnedDevices.of", customers, devices, OwnedDevices.of(customers));
+  }
+
+  @Test
+  void theKeyFormsRejectUnboundedInputs() {
+    PCollection<AccelerometerReading> phones = phones();
+    PCollection<StepTrainerReading> steps = steps();
+    PCollection<KV<String, Long>> people = unboundedPairs("UnboundedPeople", "person-");
+    assertRejects(
+        "ConsentFilter.perEmail", people, people, ConsentFilter.<Long>perEmail(updated -> updated, consent -> consent));
+
+    PCollection<KV<String, Long>> consentByEmail = unboundedPairs("UnboundedConsentDates", "email-");
+    assertRejects("EmailJoin.readingsOfEmails", consentByEmail, phones, EmailJoin.readingsOfEmails(consentByEmail));
+
+    PCollection<KV<String, Long>> keyedCustomers = unboundedPairs("UnboundedKeyedCustomers", "email-");
+    assertRejects(
+        "EmailJoin.emailsWithReadings", keyedCustomers, keyedCustomers, EmailJoin.<Long>emailsWithReadings(phones));
+
+    PCollection<KV<String, Long>> consentBySerial = unboundedPairs("UnboundedDeviceConsent", "serial-");
+    assertRejects(
+        "SerialNumberJoin.readingsOfDevices", consentBySerial, steps, SerialNumberJoin.readingsOfDevices(consentBySerial));
+
+    PCollection<KV<String, String>> users =
+        unbounded(
+            "UnboundedDeviceUsers",
+            TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings()),
+            i -> KV.of("serial-" + i, i + "@example.com"),
+            KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()));
+    assertRejects("TimestampJoin.pairWithDeviceUsers", users, steps, TimestampJoin.pairWithDeviceUsers(phones, users));
+
+    PCollection<KV<String, Long>> owners = unboundedPairs("UnboundedOwners", "email-");
+    PCollection<DeviceAttribution> devices = pipeline.apply("Devices", Create.empty(DeviceAttribution.Coder.of()));
+    assertRejects("OwnedDevices.ofEmails", owners, devices, OwnedDevices.ofEmails(owners));
+
+    PCollection<KV<String, Long>> deviceTimes = unboundedPairs("UnboundedDeviceTimes", "serial-");
+    assertRejects(
+        "DeviceOwnership.fromPhoneTimes", deviceTimes, deviceTimes, DeviceOwnership.fromPhoneTimes(pairs("PhoneTimes")));
   }
 
   private static final class KeyBySerial extends SimpleFunction<Customer, KV<String, Customer>> {

@@ -1,15 +1,23 @@
 package org.stedi.lakehouse.transforms;
 
+import static java.util.Objects.requireNonNull;
+
+import java.io.Serializable;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.SerializableFunction;
+import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
@@ -35,6 +43,9 @@ import org.stedi.lakehouse.model.Customer;
  * bucket is streamed once, keeping only the current record per email in a map. Memory per bucket is
  * bounded by its distinct emails, however many records one email has; the number of shuffle groups
  * grows with the data, not with the number of customers.
+ *
+ * <p>{@link #perEmail} applies the same rule to records of any type keyed by email, for data that
+ * has no {@link Customer} records.
  *
  * <p><b>Counters</b> (namespace {@code ConsentFilter}): {@code records} (input),
  * {@code currentRecords} (distinct emails), {@code withoutConsent} (current records dropped),
@@ -82,48 +93,180 @@ public final class ConsentFilter extends PTransform<PCollection<Customer>, PColl
     return new ConsentFilter();
   }
 
+  /**
+   * The same filter on records of any type keyed by email: {@code KV(email, record)}, with the two
+   * dates the rule needs read from the record (epoch milliseconds, null when absent). See {@link
+   * PerEmail}.
+   */
+  public static <V> PerEmail<V> perEmail(
+      SerializableFunction<V, Long> lastUpdateDate, SerializableFunction<V, Long> shareWithResearchAsOfDate) {
+    return new PerEmail<>(
+        requireNonNull(lastUpdateDate, "lastUpdateDate"),
+        requireNonNull(shareWithResearchAsOfDate, "shareWithResearchAsOfDate"));
+  }
+
   @Override
   public PCollection<Customer> expand(PCollection<Customer> customers) {
     BatchInputs.requireBounded("ConsentFilter", customers);
-    PCollection<Customer> counted =
-        customers.apply("CountRecords", ParDo.of(new CountRecordsFn())).setCoder(Customer.Coder.of());
+    return keepCurrentConsenting(customers, Customer.Coder.of(), new CustomerRule());
+  }
+
+  /**
+   * customer_trusted's rule on records keyed by email: for each email, the current record, kept only
+   * if it has research consent.
+   *
+   * <p><b>Input:</b> {@code KV(email, record)} in any order, any number per email. Emails are
+   * compared trimmed and case-insensitively.
+   *
+   * <p><b>Output:</b> at most one element per normalised email, emitted unchanged with the input's
+   * coder: the one whose record has the greatest {@code lastUpdateDate} (a null date counts as older
+   * than any date), and only if its {@code shareWithResearchAsOfDate} is not null. Ties on {@code
+   * lastUpdateDate} go to a record without consent (privacy first), then to the greater consent
+   * date, then to the element whose encoding under the input's coder is greater (bytes compared
+   * unsigned), so that the result never depends on input order.
+   *
+   * <p><b>Scale</b> and <b>counters</b> as {@link ConsentFilter}'s. <b>Batch only</b>, as {@link
+   * ConsentFilter}.
+   */
+  public static final class PerEmail<V> extends PTransform<PCollection<KV<String, V>>, PCollection<KV<String, V>>> {
+    private final SerializableFunction<V, Long> lastUpdateDate;
+    private final SerializableFunction<V, Long> shareWithResearchAsOfDate;
+
+    private PerEmail(SerializableFunction<V, Long> lastUpdateDate, SerializableFunction<V, Long> shareWithResearchAsOfDate) {
+      this.lastUpdateDate = lastUpdateDate;
+      this.shareWithResearchAsOfDate = shareWithResearchAsOfDate;
+    }
+
+    @Override
+    public PCollection<KV<String, V>> expand(PCollection<KV<String, V>> records) {
+      BatchInputs.requireBounded("ConsentFilter.perEmail", records);
+      Coder<KV<String, V>> coder = records.getCoder();
+      return keepCurrentConsenting(records, coder, new KeyedRule<>(lastUpdateDate, shareWithResearchAsOfDate, coder));
+    }
+  }
+
+  private static <T> PCollection<T> keepCurrentConsenting(PCollection<T> records, Coder<T> coder, Rule<T> rule) {
+    PCollection<T> counted = records.apply("CountRecords", ParDo.of(new CountRecordsFn<T>())).setCoder(coder);
     PCollectionView<Integer> buckets = Buckets.countFor("Customers", List.of(counted));
-    return Buckets.assign(
-            "BucketByNormalizedEmail", counted, c -> c.normalizedEmail().hashCode(), buckets, Customer.Coder.of())
+    return Buckets.assign("BucketByNormalizedEmail", counted, r -> rule.normalizedEmail(r).hashCode(), buckets, coder)
         .apply("GroupBuckets", GroupByKey.create())
-        .apply("KeepCurrentConsentingRecords", ParDo.of(new KeepCurrentConsentingFn()))
-        .setCoder(Customer.Coder.of());
+        .apply("KeepCurrentConsentingRecords", ParDo.of(new KeepCurrentConsentingFn<>(rule)))
+        .setCoder(coder);
   }
 
   private static <T extends Comparable<? super T>> Comparator<T> nullsFirst() {
     return Comparator.nullsFirst(Comparator.naturalOrder());
   }
 
-  private static final class CountRecordsFn extends DoFn<Customer, Customer> {
-    private final Counter records = Metrics.counter(ConsentFilter.class, RECORDS);
+  /** What the filter needs of a record: its email, its consent, and which of two records is current. */
+  private abstract static class Rule<T> implements Serializable {
+    abstract String normalizedEmail(T record);
 
-    @ProcessElement
-    public void processElement(@Element Customer customer, OutputReceiver<Customer> out) {
-      records.inc();
-      out.output(customer);
+    abstract boolean consents(T record);
+
+    /** Positive when {@code a} is more current than {@code b}; 0 only for equal records. */
+    abstract int compare(T a, T b);
+  }
+
+  private static final class CustomerRule extends Rule<Customer> {
+    @Override
+    String normalizedEmail(Customer customer) {
+      return customer.normalizedEmail();
+    }
+
+    @Override
+    boolean consents(Customer customer) {
+      return customer.sharesWithResearch();
+    }
+
+    @Override
+    int compare(Customer a, Customer b) {
+      return CURRENT_RECORD_ORDER.compare(a, b);
     }
   }
 
-  private static final class KeepCurrentConsentingFn extends DoFn<KV<Integer, Iterable<Customer>>, Customer> {
+  private static final class KeyedRule<V> extends Rule<KV<String, V>> {
+    private final SerializableFunction<V, Long> lastUpdateDate;
+    private final SerializableFunction<V, Long> consentDate;
+    private final Coder<KV<String, V>> coder;
+
+    KeyedRule(SerializableFunction<V, Long> lastUpdateDate, SerializableFunction<V, Long> consentDate, Coder<KV<String, V>> coder) {
+      this.lastUpdateDate = lastUpdateDate;
+      this.consentDate = consentDate;
+      this.coder = coder;
+    }
+
+    @Override
+    String normalizedEmail(KV<String, V> record) {
+      return Customer.normalizeEmail(record.getKey());
+    }
+
+    @Override
+    boolean consents(KV<String, V> record) {
+      return consentDate.apply(record.getValue()) != null;
+    }
+
+    @Override
+    int compare(KV<String, V> a, KV<String, V> b) {
+      int order = compareNullsFirst(lastUpdateDate.apply(a.getValue()), lastUpdateDate.apply(b.getValue()));
+      if (order != 0) {
+        return order;
+      }
+      Long consentA = consentDate.apply(a.getValue());
+      Long consentB = consentDate.apply(b.getValue());
+      order = Boolean.compare(consentA == null, consentB == null);
+      if (order != 0) {
+        return order;
+      }
+      order = compareNullsFirst(consentA, consentB);
+      return order != 0 ? order : Arrays.compareUnsigned(encode(a), encode(b));
+    }
+
+    private static int compareNullsFirst(Long a, Long b) {
+      if (a == null || b == null) {
+        return a == null ? (b == null ? 0 : -1) : 1;
+      }
+      return Long.compare(a, b);
+    }
+
+    private byte[] encode(KV<String, V> record) {
+      try {
+        return CoderUtils.encodeToByteArray(coder, record);
+      } catch (CoderException e) {
+        throw new IllegalStateException("cannot encode " + record + " with " + coder, e);
+      }
+    }
+  }
+
+  private static final class CountRecordsFn<T> extends DoFn<T, T> {
+    private final Counter records = Metrics.counter(ConsentFilter.class, RECORDS);
+
+    @ProcessElement
+    public void processElement(@Element T record, OutputReceiver<T> out) {
+      records.inc();
+      out.output(record);
+    }
+  }
+
+  private static final class KeepCurrentConsentingFn<T> extends DoFn<KV<Integer, Iterable<T>>, T> {
+    private final Rule<T> rule;
     private final Counter currentRecords = Metrics.counter(ConsentFilter.class, CURRENT_RECORDS);
     private final Counter withoutConsent = Metrics.counter(ConsentFilter.class, WITHOUT_CONSENT);
     private final Counter kept = Metrics.counter(ConsentFilter.class, KEPT);
 
+    KeepCurrentConsentingFn(Rule<T> rule) {
+      this.rule = rule;
+    }
+
     @ProcessElement
-    public void processElement(@Element KV<Integer, Iterable<Customer>> bucket, OutputReceiver<Customer> out) {
-      Map<String, Customer> current = new HashMap<>();
-      for (Customer record : bucket.getValue()) {
-        current.merge(
-            record.normalizedEmail(), record, (a, b) -> CURRENT_RECORD_ORDER.compare(a, b) >= 0 ? a : b);
+    public void processElement(@Element KV<Integer, Iterable<T>> bucket, OutputReceiver<T> out) {
+      Map<String, T> current = new HashMap<>();
+      for (T record : bucket.getValue()) {
+        current.merge(rule.normalizedEmail(record), record, (a, b) -> rule.compare(a, b) >= 0 ? a : b);
       }
-      for (Customer customer : current.values()) {
+      for (T customer : current.values()) {
         currentRecords.inc();
-        if (customer.sharesWithResearch()) {
+        if (rule.consents(customer)) {
           kept.inc();
           out.output(customer);
         } else {

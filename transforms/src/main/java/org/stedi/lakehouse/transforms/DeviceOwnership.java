@@ -21,12 +21,14 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.join.RawUnionValue;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.stedi.lakehouse.model.AccelerometerReading;
+import org.stedi.lakehouse.model.Customer;
 import org.stedi.lakehouse.model.DeviceAttribution;
 import org.stedi.lakehouse.model.StepTrainerReading;
 
@@ -40,6 +42,9 @@ import org.stedi.lakehouse.model.StepTrainerReading;
  * PCollection<DeviceAttribution> devices =
  *     stepTrainerLanding.apply("AttributeDevices", DeviceOwnership.fromPhones(accelerometerLanding));
  * }</pre>
+ *
+ * <p>{@link #fromPhoneTimes} decides the same from the moments alone, {@code KV(serialNumber,
+ * sensorReadingTime)} and {@code KV(email, timestamp)}, for data that has them in another form.
  *
  * <p><b>Input:</b> step trainer readings and, given at construction, accelerometer readings: all
  * valid landing readings, in any order, exact duplicates allowed, whatever their users' consent or
@@ -120,21 +125,70 @@ public final class DeviceOwnership
     return new DeviceOwnership(requireNonNull(phones, "phones"));
   }
 
+  /**
+   * Attributes devices given by their reading times, {@code KV(serialNumber, sensorReadingTime)}, to
+   * the users whose phones recorded at those times, {@code KV(email, timestamp)} (epoch
+   * milliseconds). See {@link FromTimes}.
+   */
+  public static FromTimes fromPhoneTimes(PCollection<KV<String, Long>> phoneTimes) {
+    return new FromTimes(requireNonNull(phoneTimes, "phoneTimes"));
+  }
+
   @Override
   public PCollection<DeviceAttribution> expand(PCollection<StepTrainerReading> steps) {
     BatchInputs.requireBounded("DeviceOwnership.fromPhones", steps, phones);
-    KvCoder<Long, String> stamped = KvCoder.of(VarLongCoder.of(), StringUtf8Coder.of());
-    PCollection<KV<Long, String>> deviceTimes =
-        steps.apply("StampDevices", ParDo.of(new StampDeviceFn())).setCoder(stamped);
-    PCollection<KV<Long, String>> userTimes =
-        phones.apply("StampPhoneUsers", ParDo.of(new StampUserFn())).setCoder(stamped);
+    return attribute(
+        stamp(
+            "StampDevices",
+            steps,
+            new StampFn<>(STEP_READINGS, StepTrainerReading::serialNumber, StepTrainerReading::sensorReadingTime, false)),
+        stamp(
+            "StampPhoneUsers",
+            phones,
+            new StampFn<>(PHONE_READINGS, AccelerometerReading::user, AccelerometerReading::timestamp, true)));
+  }
 
+  /**
+   * {@link DeviceOwnership}'s rule on the reading times alone: the input is {@code KV(serialNumber,
+   * sensorReadingTime)}, one per step trainer reading, and the phones, given at construction, {@code
+   * KV(email, timestamp)}, one per phone reading. Emails are compared trimmed and lower-cased; the
+   * owner in the output is normalised so.
+   *
+   * <p><b>Output</b>, <b>scale</b> and <b>counters</b> as {@link DeviceOwnership}'s, for which these
+   * pairs are all it reads of the readings: the same readings give the same attributions. <b>Batch
+   * only</b>, as {@link DeviceOwnership}.
+   */
+  public static final class FromTimes extends PTransform<PCollection<KV<String, Long>>, PCollection<DeviceAttribution>> {
+    private final PCollection<KV<String, Long>> phoneTimes;
+
+    private FromTimes(PCollection<KV<String, Long>> phoneTimes) {
+      this.phoneTimes = phoneTimes;
+    }
+
+    @Override
+    public PCollection<DeviceAttribution> expand(PCollection<KV<String, Long>> deviceTimes) {
+      BatchInputs.requireBounded("DeviceOwnership.fromPhoneTimes", deviceTimes, phoneTimes);
+      return attribute(
+          stamp("StampDevices", deviceTimes, new StampFn<>(STEP_READINGS, KV::getKey, KV::getValue, false)),
+          stamp("StampPhoneUsers", phoneTimes, new StampFn<>(PHONE_READINGS, KV::getKey, KV::getValue, true)));
+    }
+  }
+
+  private static final KvCoder<Long, String> STAMPED = KvCoder.of(VarLongCoder.of(), StringUtf8Coder.of());
+
+  private static <T> PCollection<KV<Long, String>> stamp(String name, PCollection<T> readings, StampFn<T> fn) {
+    return readings.apply(name, ParDo.of(fn)).setCoder(STAMPED);
+  }
+
+  /** The rule on (millisecond, device) and (millisecond, normalised user) pairs, duplicates allowed. */
+  private static PCollection<DeviceAttribution> attribute(
+      PCollection<KV<Long, String>> deviceTimes, PCollection<KV<Long, String>> userTimes) {
     PCollectionView<Integer> buckets = Buckets.countFor("OwnershipBuckets", List.of(deviceTimes, userTimes));
     PCollection<KV<Integer, Iterable<RawUnionValue>>> byMillisecond =
         Buckets.coGroup(
             "GroupDevicesAndPhonesByMillisecond",
-            Buckets.assign("BucketDeviceTimes", deviceTimes, DeviceOwnership::timeHash, buckets, stamped),
-            Buckets.assign("BucketPhoneTimes", userTimes, DeviceOwnership::timeHash, buckets, stamped));
+            Buckets.assign("BucketDeviceTimes", deviceTimes, DeviceOwnership::timeHash, buckets, STAMPED),
+            Buckets.assign("BucketPhoneTimes", userTimes, DeviceOwnership::timeHash, buckets, STAMPED));
 
     // Evidence partials are keyed (device, user); reading-time partials (device, null).
     KvCoder<KV<String, String>, Long> partialCoder =
@@ -167,54 +221,48 @@ public final class DeviceOwnership
     return partial.getKey().getKey().hashCode();
   }
 
-  private static final class StampDeviceFn extends DoFn<StepTrainerReading, KV<Long, String>> {
-    private final Counter readings = Metrics.counter(DeviceOwnership.class, STEP_READINGS);
+  /**
+   * Each reading as (millisecond, device or user), the user's email normalised. Runs of one id at
+   * one millisecond leave the bundle once: duplicate readings and a phone's two or three readings
+   * of one millisecond come together.
+   */
+  private static final class StampFn<T> extends DoFn<T, KV<Long, String>> {
+    private final Counter readings;
+    private final SerializableFunction<T, String> id;
+    private final SerializableFunction<T, Long> time;
+    private final boolean isEmail;
     private transient long lastTime;
-    private transient String lastSerial;
+    private transient String lastId;
+    private transient String lastStamp;
+
+    StampFn(String counter, SerializableFunction<T, String> id, SerializableFunction<T, Long> time, boolean isEmail) {
+      this.readings = Metrics.counter(DeviceOwnership.class, counter);
+      this.id = id;
+      this.time = time;
+      this.isEmail = isEmail;
+    }
 
     @StartBundle
     public void startBundle() {
-      lastSerial = null;
+      lastId = null;
+      lastStamp = null;
     }
 
     @ProcessElement
-    public void processElement(@Element StepTrainerReading reading, OutputReceiver<KV<Long, String>> out) {
+    public void processElement(@Element T reading, OutputReceiver<KV<Long, String>> out) {
       readings.inc();
-      // Exact duplicates often follow each other: leave the bundle once.
-      if (reading.sensorReadingTime() != lastTime || !reading.serialNumber().equals(lastSerial)) {
-        lastTime = reading.sensorReadingTime();
-        lastSerial = reading.serialNumber();
-        out.output(KV.of(lastTime, lastSerial));
-      }
-    }
-  }
-
-  private static final class StampUserFn extends DoFn<AccelerometerReading, KV<Long, String>> {
-    private final Counter readings = Metrics.counter(DeviceOwnership.class, PHONE_READINGS);
-    private transient long lastTime;
-    private transient String lastUser;
-    private transient String lastNormalized;
-
-    @StartBundle
-    public void startBundle() {
-      lastUser = null;
-      lastNormalized = null;
-    }
-
-    @ProcessElement
-    public void processElement(@Element AccelerometerReading reading, OutputReceiver<KV<Long, String>> out) {
-      readings.inc();
-      // A phone's readings of one millisecond come together (two or three of them): one leaves the bundle.
-      boolean sameUser = reading.user().equals(lastUser);
-      if (sameUser && reading.timestamp() == lastTime) {
+      String readingId = id.apply(reading);
+      long readingTime = time.apply(reading);
+      boolean sameId = readingId.equals(lastId);
+      if (sameId && readingTime == lastTime) {
         return;
       }
-      if (!sameUser) {
-        lastUser = reading.user();
-        lastNormalized = reading.normalizedUser();
+      if (!sameId) {
+        lastId = readingId;
+        lastStamp = isEmail ? Customer.normalizeEmail(readingId) : readingId;
       }
-      lastTime = reading.timestamp();
-      out.output(KV.of(lastTime, lastNormalized));
+      lastTime = readingTime;
+      out.output(KV.of(lastTime, lastStamp));
     }
   }
 

@@ -17,6 +17,7 @@ import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.join.RawUnionValue;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
@@ -35,6 +36,11 @@ import org.stedi.lakehouse.model.Customer;
  *       each input customer once however many readings it has (customers_curated).
  * </ul>
  *
+ * <p>For data that has no {@link Customer} records, each has a form that takes only the email:
+ * {@link #readingsOfEmails} takes research consent dates keyed by email, {@link
+ * #emailsWithReadings} keeps elements of any type keyed by email. They share the code, behaviour and
+ * counters of the customer forms.
+ *
  * <pre>{@code
  * PCollection<Customer> trusted = customers.apply("KeepConsenting", ConsentFilter.create());
  * PCollection<AccelerometerReading> trustedReadings =
@@ -49,31 +55,47 @@ import org.stedi.lakehouse.model.Customer;
  */
 public final class EmailJoin {
 
-  /** Counter of {@link #readingsOf}: the input readings. */
+  /** Counter of {@link #readingsOf} and {@link #readingsOfEmails}: the input readings. */
   public static final String READINGS = "readings";
 
-  /** Counter of {@link #readingsOf}: the readings dropped because their user is none of the customers. */
+  /**
+   * Counter of {@link #readingsOf} and {@link #readingsOfEmails}: the readings dropped because their
+   * user is none of the given customers or emails.
+   */
   public static final String READINGS_OF_UNKNOWN_USERS = "readingsOfUnknownUsers";
 
   /**
-   * Counter of {@link #readingsOf}: the readings dropped because they were taken before their
-   * user's research consent date (only with {@link TrustedReadings#withConsentSinceDate}).
+   * Counter of {@link #readingsOf} and {@link #readingsOfEmails}: the readings dropped because they
+   * were taken before their user's research consent date (only with {@link
+   * TrustedReadings#withConsentSinceDate}).
    */
   public static final String READINGS_BEFORE_CONSENT = "readingsBeforeConsent";
 
-  /** Counter of {@link #readingsOf}: the exact copies dropped beyond the first of each reading. */
+  /**
+   * Counter of {@link #readingsOf} and {@link #readingsOfEmails}: the exact copies dropped beyond the
+   * first of each kept reading.
+   */
   public static final String DUPLICATE_READINGS = "duplicateReadings";
 
-  /** Counter of {@link #readingsOf}: the readings emitted, each distinct kept reading once. */
+  /**
+   * Counter of {@link #readingsOf} and {@link #readingsOfEmails}: the readings emitted, each distinct
+   * kept reading once.
+   */
   public static final String READINGS_KEPT = "readingsKept";
 
-  /** Counter of {@link #customersWithReadings}: the input customers. */
+  /** Counter of {@link #customersWithReadings} and {@link #emailsWithReadings}: the input elements. */
   public static final String CUSTOMERS = "customers";
 
-  /** Counter of {@link #customersWithReadings}: the customers emitted, having at least one reading. */
+  /**
+   * Counter of {@link #customersWithReadings} and {@link #emailsWithReadings}: the elements emitted,
+   * whose email has at least one reading.
+   */
   public static final String CUSTOMERS_WITH_READINGS = "customersWithReadings";
 
-  /** Counter of {@link #customersWithReadings}: the customers dropped for want of a reading. */
+  /**
+   * Counter of {@link #customersWithReadings} and {@link #emailsWithReadings}: the elements dropped
+   * for want of a reading.
+   */
   public static final String CUSTOMERS_WITHOUT_READINGS = "customersWithoutReadings";
 
   private EmailJoin() {}
@@ -83,7 +105,20 @@ public final class EmailJoin {
    * TrustedReadings}.
    */
   public static TrustedReadings readingsOf(PCollection<Customer> customers) {
-    return new TrustedReadings(requireNonNull(customers, "customers"), false);
+    return new TrustedReadings("EmailJoin.readingsOf", requireNonNull(customers, "customers"), null, false);
+  }
+
+  /**
+   * Keeps the readings of the given emails: {@code KV(email, shareWithResearchAsOfDate)}, with the
+   * date in epoch milliseconds. It behaves as {@link #readingsOf} given one customer per entry: an
+   * email is allowed whatever its date, and several entries of one email count the earliest date. A
+   * null date (with a coder that admits it) is an email without consent, whose readings {@link
+   * TrustedReadings#withConsentSinceDate withConsentSinceDate(true)} all drops. The emails need not be
+   * normalised: both sides are compared trimmed and lower-cased. See {@link TrustedReadings}.
+   */
+  public static TrustedReadings readingsOfEmails(PCollection<KV<String, Long>> researchConsentByEmail) {
+    return new TrustedReadings(
+        "EmailJoin.readingsOfEmails", null, requireNonNull(researchConsentByEmail, "researchConsentByEmail"), false);
   }
 
   /**
@@ -92,6 +127,15 @@ public final class EmailJoin {
    */
   public static CustomersWithReadings customersWithReadings(PCollection<AccelerometerReading> readings) {
     return new CustomersWithReadings(requireNonNull(readings, "readings"));
+  }
+
+  /**
+   * Keeps the elements whose key, an email, has at least one of the given readings: {@link
+   * #customersWithReadings} for customers of any type, keyed by email. See {@link
+   * EmailsWithReadings}.
+   */
+  public static <V> EmailsWithReadings<V> emailsWithReadings(PCollection<AccelerometerReading> readings) {
+    return new EmailsWithReadings<>(requireNonNull(readings, "readings"));
   }
 
   /**
@@ -109,6 +153,7 @@ public final class EmailJoin {
    * taken before the customer's {@code shareWithResearchAsOfDate}: a reading at exactly that
    * millisecond is kept, one a millisecond earlier is not. With several customer records of one
    * email, the earliest consent date counts; a customer without one keeps none of its readings.
+   * Built with {@link #readingsOfEmails}, the given dates play the part of the customers' dates.
    *
    * <p><b>Scale:</b> the readings are never grouped by user. The customers' emails (with their
    * consent dates) become a side input map, broadcast to every worker, and each reading is checked
@@ -126,24 +171,34 @@ public final class EmailJoin {
    */
   public static final class TrustedReadings
       extends PTransform<PCollection<AccelerometerReading>, PCollection<AccelerometerReading>> {
+    private final String factory;
     private final PCollection<Customer> customers;
+    private final PCollection<KV<String, Long>> consentDates;
     private final boolean consentSinceDate;
 
-    private TrustedReadings(PCollection<Customer> customers, boolean consentSinceDate) {
+    private TrustedReadings(
+        String factory,
+        PCollection<Customer> customers,
+        PCollection<KV<String, Long>> consentDates,
+        boolean consentSinceDate) {
+      this.factory = factory;
       this.customers = customers;
+      this.consentDates = consentDates;
       this.consentSinceDate = consentSinceDate;
     }
 
     /** Whether to drop the readings taken before the customer's research consent date. */
     public TrustedReadings withConsentSinceDate(boolean consentSinceDate) {
-      return new TrustedReadings(customers, consentSinceDate);
+      return new TrustedReadings(factory, customers, consentDates, consentSinceDate);
     }
 
     @Override
     public PCollection<AccelerometerReading> expand(PCollection<AccelerometerReading> readings) {
-      BatchInputs.requireBounded("EmailJoin.readingsOf", readings, customers);
+      BatchInputs.requireBounded(factory, readings, customers, consentDates);
       PCollectionView<Map<String, Long>> consentByEmail =
-          SemiJoins.earliestConsentBy(customers, "Email", Customer::normalizedEmail);
+          customers != null
+              ? SemiJoins.earliestConsentBy(customers, "Email", Customer::normalizedEmail)
+              : SemiJoins.earliestConsentOfKeys(consentDates, "Email", Customer::normalizeEmail);
       return readings
           .apply(
               "KeepReadingsOfKnownUsers",
@@ -233,21 +288,58 @@ public final class EmailJoin {
     @Override
     public PCollection<Customer> expand(PCollection<Customer> customers) {
       BatchInputs.requireBounded("EmailJoin.customersWithReadings", customers, readings);
-      PCollection<String> users =
-          readings.apply("NormalizeReadingUsers", ParDo.of(new NormalizedUserFn())).setCoder(StringUtf8Coder.of());
-      PCollection<Customer> counted =
-          customers.apply("CountCustomers", ParDo.of(new CountCustomersFn())).setCoder(Customer.Coder.of());
-      PCollectionView<Integer> buckets = Buckets.countFor("EmailBuckets", List.of(counted, users));
-      PCollection<KV<Integer, Set<String>>> usersByBucket =
-          Buckets.assign("BucketReadingUsers", users, String::hashCode, buckets, StringUtf8Coder.of())
-              .apply("CollectDistinctUsers", Combine.perKey(new DistinctUsersFn()));
-      PCollection<KV<Integer, Customer>> customersByBucket =
-          Buckets.assign(
-              "BucketCustomers", counted, c -> c.normalizedEmail().hashCode(), buckets, Customer.Coder.of());
-      return Buckets.coGroup("GroupCustomersWithReadingUsers", customersByBucket, usersByBucket)
-          .apply("KeepCustomersWithReadings", ParDo.of(new KeepWithReadingsFn()))
-          .setCoder(Customer.Coder.of());
+      return keepWithReadings(customers, Customer.Coder.of(), Customer::normalizedEmail, readings);
     }
+  }
+
+  /**
+   * Elements keyed by an email (a team's own customer records, say) that have at least one of the
+   * given accelerometer readings: {@link CustomersWithReadings} with the key for the customer's
+   * email.
+   *
+   * <p><b>Input:</b> {@code KV(email, value)} in any order; emails are compared trimmed and
+   * lower-cased with the readings' {@code user}.
+   *
+   * <p><b>Output:</b> each input element whose email has at least one reading, emitted once and
+   * unchanged (with the input's coder), however many readings match; an element that occurs twice in
+   * the input is emitted twice. Elements without readings are dropped.
+   *
+   * <p><b>Scale</b> and <b>counters</b> as {@link CustomersWithReadings}'s, each element counting as
+   * a customer. <b>Batch only</b>, as every transform of {@link EmailJoin}.
+   */
+  public static final class EmailsWithReadings<V>
+      extends PTransform<PCollection<KV<String, V>>, PCollection<KV<String, V>>> {
+    private final PCollection<AccelerometerReading> readings;
+
+    private EmailsWithReadings(PCollection<AccelerometerReading> readings) {
+      this.readings = readings;
+    }
+
+    @Override
+    public PCollection<KV<String, V>> expand(PCollection<KV<String, V>> customers) {
+      BatchInputs.requireBounded("EmailJoin.emailsWithReadings", customers, readings);
+      return keepWithReadings(
+          customers, customers.getCoder(), keyed -> Customer.normalizeEmail(keyed.getKey()), readings);
+    }
+  }
+
+  private static <T> PCollection<T> keepWithReadings(
+      PCollection<T> customers,
+      Coder<T> coder,
+      SerializableFunction<T, String> normalizedEmail,
+      PCollection<AccelerometerReading> readings) {
+    PCollection<String> users =
+        readings.apply("NormalizeReadingUsers", ParDo.of(new NormalizedUserFn())).setCoder(StringUtf8Coder.of());
+    PCollection<T> counted = customers.apply("CountCustomers", ParDo.of(new CountCustomersFn<T>())).setCoder(coder);
+    PCollectionView<Integer> buckets = Buckets.countFor("EmailBuckets", List.of(counted, users));
+    PCollection<KV<Integer, Set<String>>> usersByBucket =
+        Buckets.assign("BucketReadingUsers", users, String::hashCode, buckets, StringUtf8Coder.of())
+            .apply("CollectDistinctUsers", Combine.perKey(new DistinctUsersFn()));
+    PCollection<KV<Integer, T>> customersByBucket =
+        Buckets.assign("BucketCustomers", counted, c -> normalizedEmail.apply(c).hashCode(), buckets, coder);
+    return Buckets.coGroup("GroupCustomersWithReadingUsers", customersByBucket, usersByBucket)
+        .apply("KeepCustomersWithReadings", ParDo.of(new KeepWithReadingsFn<>(normalizedEmail)))
+        .setCoder(coder);
   }
 
   private static final class NormalizedUserFn extends DoFn<AccelerometerReading, String> {
@@ -264,11 +356,11 @@ public final class EmailJoin {
     }
   }
 
-  private static final class CountCustomersFn extends DoFn<Customer, Customer> {
+  private static final class CountCustomersFn<T> extends DoFn<T, T> {
     private final Counter customers = Metrics.counter(EmailJoin.class, CUSTOMERS);
 
     @ProcessElement
-    public void processElement(@Element Customer customer, OutputReceiver<Customer> out) {
+    public void processElement(@Element T customer, OutputReceiver<T> out) {
       customers.inc();
       out.output(customer);
     }
@@ -312,25 +404,30 @@ public final class EmailJoin {
     }
   }
 
-  private static final class KeepWithReadingsFn extends DoFn<KV<Integer, Iterable<RawUnionValue>>, Customer> {
+  private static final class KeepWithReadingsFn<T> extends DoFn<KV<Integer, Iterable<RawUnionValue>>, T> {
+    private final SerializableFunction<T, String> normalizedEmail;
     private final Counter withReadings = Metrics.counter(EmailJoin.class, CUSTOMERS_WITH_READINGS);
     private final Counter withoutReadings = Metrics.counter(EmailJoin.class, CUSTOMERS_WITHOUT_READINGS);
 
+    KeepWithReadingsFn(SerializableFunction<T, String> normalizedEmail) {
+      this.normalizedEmail = normalizedEmail;
+    }
+
     @ProcessElement
     @SuppressWarnings("unchecked")
-    public void processElement(@Element KV<Integer, Iterable<RawUnionValue>> bucket, OutputReceiver<Customer> out) {
+    public void processElement(@Element KV<Integer, Iterable<RawUnionValue>> bucket, OutputReceiver<T> out) {
       // One pass over the bucket: collect the users, keep the customers aside.
       Set<String> users = new HashSet<>();
-      List<Customer> customers = new ArrayList<>();
+      List<T> customers = new ArrayList<>();
       for (RawUnionValue element : bucket.getValue()) {
         if (element.getUnionTag() == Buckets.FIRST) {
-          customers.add((Customer) element.getValue());
+          customers.add((T) element.getValue());
         } else {
           users.addAll((Set<String>) element.getValue());
         }
       }
-      for (Customer customer : customers) {
-        if (users.contains(customer.normalizedEmail())) {
+      for (T customer : customers) {
+        if (users.contains(normalizedEmail.apply(customer))) {
           withReadings.inc();
           out.output(customer);
         } else {

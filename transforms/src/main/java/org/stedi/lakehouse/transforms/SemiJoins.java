@@ -3,6 +3,7 @@ package org.stedi.lakehouse.transforms;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.apache.beam.sdk.coders.Coder;
@@ -56,6 +57,19 @@ final class SemiJoins {
     return earliestPerKey(consentByKey, keyName);
   }
 
+  /**
+   * The same side input from given consent dates: per key, as {@code key} rewrites it (to normalise
+   * emails, say), the earliest date; a null date means no consent ({@link #NO_CONSENT}).
+   *
+   * @throws IllegalArgumentException (when the pipeline runs) for a null key
+   */
+  static PCollectionView<Map<String, Long>> earliestConsentOfKeys(
+      PCollection<KV<String, Long>> consentDates, String keyName, SerializableFunction<String, String> key) {
+    PCollection<KV<String, Long>> consentByKey =
+        consentDates.apply("KeyConsentBy" + keyName, ParDo.of(new GivenConsentFn(keyName, key))).setCoder(ENTRY_CODER);
+    return earliestPerKey(consentByKey, keyName);
+  }
+
   private static final KvCoder<String, Long> ENTRY_CODER = KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of());
 
   private static PCollectionView<Map<String, Long>> earliestPerKey(
@@ -89,6 +103,26 @@ final class SemiJoins {
     public void processElement(@Element KV<String, Customer> keyed, OutputReceiver<KV<String, Long>> out) {
       Long since = keyed.getValue().shareWithResearchAsOfDate();
       out.output(KV.of(keyed.getKey(), since == null ? NO_CONSENT : since));
+    }
+  }
+
+  private static final class GivenConsentFn extends DoFn<KV<String, Long>, KV<String, Long>> {
+    private final String keyName;
+    private final SerializableFunction<String, String> key;
+
+    GivenConsentFn(String keyName, SerializableFunction<String, String> key) {
+      this.keyName = keyName;
+      this.key = key;
+    }
+
+    @ProcessElement
+    public void processElement(@Element KV<String, Long> given, OutputReceiver<KV<String, Long>> out) {
+      if (given.getKey() == null) {
+        throw new IllegalArgumentException(
+            "a consent date keyed by a null " + keyName.toLowerCase(Locale.ROOT) + ": " + given);
+      }
+      Long since = given.getValue();
+      out.output(KV.of(key.apply(given.getKey()), since == null ? NO_CONSENT : since));
     }
   }
 

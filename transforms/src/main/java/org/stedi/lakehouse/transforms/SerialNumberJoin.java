@@ -31,6 +31,9 @@ import org.stedi.lakehouse.model.StepTrainerReading;
  *       consenting customers whose record names another device: use it only to reproduce such jobs.
  * </ul>
  *
+ * <p>For data without {@link Customer} records, {@link #readingsOfDevices} takes the admitted
+ * devices as research consent dates keyed by serial number, wherever the owners come from.
+ *
  * <p><b>Input:</b> readings in any order, with exact duplicates. Serial numbers are compared
  * exactly as given. Many customers may share one serial; that is harmless here.
  *
@@ -50,7 +53,8 @@ import org.stedi.lakehouse.model.StepTrainerReading;
  * millions of readings is not a hot key.
  *
  * <p><b>Counters</b> (namespace {@code SerialNumberJoin}): {@code readings} (input), {@code
- * readingsOfUnknownSerials} (by serial number) or {@code readingsOfOtherDevices} (by ownership),
+ * readingsOfUnknownSerials} (by serial number) or {@code readingsOfOtherDevices} (by ownership or
+ * given devices),
  * {@code readingsBeforeConsent}, {@code duplicateReadings}, {@code readingsKept}.
  *
  * <p><b>Batch only:</b> every input, the one given at construction too, must be bounded; {@code
@@ -70,8 +74,8 @@ public final class SerialNumberJoin
   public static final String READINGS_OF_UNKNOWN_SERIALS = "readingsOfUnknownSerials";
 
   /**
-   * Counter of {@link #readingsOfOwnedDevices}: the readings dropped because their device is none of
-   * the given devices.
+   * Counter of {@link #readingsOfOwnedDevices} and {@link #readingsOfDevices}: the readings dropped
+   * because their device is none of the given devices.
    */
   public static final String READINGS_OF_OTHER_DEVICES = "readingsOfOtherDevices";
 
@@ -87,14 +91,22 @@ public final class SerialNumberJoin
   /** Counter: the readings emitted, each distinct kept reading once. */
   public static final String READINGS_KEPT = "readingsKept";
 
+  private final String factory;
   private final PCollection<Customer> customers;
   private final PCollection<KV<String, Customer>> ownedDevices;
+  private final PCollection<KV<String, Long>> consentDates;
   private final boolean consentSinceDate;
 
   private SerialNumberJoin(
-      PCollection<Customer> customers, PCollection<KV<String, Customer>> ownedDevices, boolean consentSinceDate) {
+      String factory,
+      PCollection<Customer> customers,
+      PCollection<KV<String, Customer>> ownedDevices,
+      PCollection<KV<String, Long>> consentDates,
+      boolean consentSinceDate) {
+    this.factory = factory;
     this.customers = customers;
     this.ownedDevices = ownedDevices;
+    this.consentDates = consentDates;
     this.consentSinceDate = consentSinceDate;
   }
 
@@ -103,7 +115,7 @@ public final class SerialNumberJoin
    * wrong under the serial-number bug (see the class documentation).
    */
   public static SerialNumberJoin readingsOf(PCollection<Customer> customers) {
-    return new SerialNumberJoin(requireNonNull(customers, "customers"), null, false);
+    return new SerialNumberJoin("SerialNumberJoin.readingsOf", requireNonNull(customers, "customers"), null, null, false);
   }
 
   /**
@@ -111,30 +123,54 @@ public final class SerialNumberJoin
    * gives them.
    */
   public static SerialNumberJoin readingsOfOwnedDevices(PCollection<KV<String, Customer>> ownedDevices) {
-    return new SerialNumberJoin(null, requireNonNull(ownedDevices, "ownedDevices"), false);
+    return new SerialNumberJoin(
+        "SerialNumberJoin.readingsOfOwnedDevices", null, requireNonNull(ownedDevices, "ownedDevices"), null, false);
+  }
+
+  /**
+   * Keeps the readings of the given devices: {@code KV(serialNumber, shareWithResearchAsOfDate)},
+   * the date (epoch milliseconds) being that of the device's owner. It behaves as {@link
+   * #readingsOfOwnedDevices} given one owner per entry: a device is admitted whatever its date, and
+   * several entries of one serial number count the earliest date. A null date (with a coder that
+   * admits it) is a device whose owner has not consented, whose readings {@link
+   * #withConsentSinceDate withConsentSinceDate(true)} all drops. Serial numbers are compared exactly.
+   */
+  public static SerialNumberJoin readingsOfDevices(PCollection<KV<String, Long>> researchConsentBySerial) {
+    return new SerialNumberJoin(
+        "SerialNumberJoin.readingsOfDevices",
+        null,
+        null,
+        requireNonNull(researchConsentBySerial, "researchConsentBySerial"),
+        false);
   }
 
   /** Whether to drop the readings taken before the owner's research consent date. */
   public SerialNumberJoin withConsentSinceDate(boolean consentSinceDate) {
-    return new SerialNumberJoin(customers, ownedDevices, consentSinceDate);
+    return new SerialNumberJoin(factory, customers, ownedDevices, consentDates, consentSinceDate);
   }
 
   @Override
   public PCollection<StepTrainerReading> expand(PCollection<StepTrainerReading> readings) {
-    boolean byOwnership = ownedDevices != null;
-    BatchInputs.requireBounded(
-        byOwnership ? "SerialNumberJoin.readingsOfOwnedDevices" : "SerialNumberJoin.readingsOf",
-        readings,
-        customers,
-        ownedDevices);
-    PCollectionView<Map<String, Long>> consentBySerial =
-        byOwnership
-            ? SemiJoins.earliestConsentOf(ownedDevices, "Device")
-            : SemiJoins.earliestConsentBy(customers, "Serial", Customer::serialNumber);
-    String unknown = byOwnership ? READINGS_OF_OTHER_DEVICES : READINGS_OF_UNKNOWN_SERIALS;
+    BatchInputs.requireBounded(factory, readings, customers, ownedDevices, consentDates);
+    PCollectionView<Map<String, Long>> consentBySerial;
+    String step;
+    String unknown;
+    if (customers != null) {
+      consentBySerial = SemiJoins.earliestConsentBy(customers, "Serial", Customer::serialNumber);
+      step = "KeepReadingsOfKnownSerials";
+      unknown = READINGS_OF_UNKNOWN_SERIALS;
+    } else if (ownedDevices != null) {
+      consentBySerial = SemiJoins.earliestConsentOf(ownedDevices, "Device");
+      step = "KeepReadingsOfOwnedDevices";
+      unknown = READINGS_OF_OTHER_DEVICES;
+    } else {
+      consentBySerial = SemiJoins.earliestConsentOfKeys(consentDates, "Device", serial -> serial);
+      step = "KeepReadingsOfGivenDevices";
+      unknown = READINGS_OF_OTHER_DEVICES;
+    }
     return readings
         .apply(
-            byOwnership ? "KeepReadingsOfOwnedDevices" : "KeepReadingsOfKnownSerials",
+            step,
             ParDo.of(new KeepKnownSerialsFn(consentBySerial, consentSinceDate, unknown)).withSideInputs(consentBySerial))
         .setCoder(StepTrainerReading.Coder.of())
         .apply(

@@ -21,6 +21,7 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.stedi.lakehouse.model.AccelerometerReading;
 import org.stedi.lakehouse.model.Customer;
+import org.stedi.lakehouse.model.DeviceAttribution;
 import org.stedi.lakehouse.model.MachineLearningRow;
 import org.stedi.lakehouse.model.StepTrainerReading;
 
@@ -37,6 +38,8 @@ import org.stedi.lakehouse.model.StepTrainerReading;
  *       <b>Under the serial-number bug</b> that pairs a device's readings with the phones of other
  *       customers who share its serial in their records, and pairs almost none of its real owner's:
  *       use it only to reproduce the course's rubric.
+ *   <li>{@link #pairWithDeviceUsers}: the users given per device as {@code KV(serialNumber, email)},
+ *       for data without {@link Customer} records; otherwise as {@link #pairWithOwners}.
  * </ul>
  *
  * <p><b>Input:</b> step trainer readings (normally step_trainer_trusted), and, given at
@@ -52,8 +55,9 @@ import org.stedi.lakehouse.model.StepTrainerReading;
  * <p>{@link #withTimestampOnlyPairing(boolean) withTimestampOnlyPairing(true)} pairs on time alone,
  * as many hand-written AWS Glue jobs do: a step reading is paired with every accelerometer reading at
  * its millisecond of any of the given customers ({@link #pairWith}) or of any user at all ({@link
- * #pairWithOwners}), so when two customers exercise at the same millisecond, one customer's step
- * trainer is paired with the other customer's phone. Use it only to reproduce such jobs.
+ * #pairWithOwners}, {@link #pairWithDeviceUsers}), so when two customers exercise at the same
+ * millisecond, one customer's step trainer is paired with the other customer's phone. Use it only
+ * to reproduce such jobs.
  *
  * <p><b>Scale:</b> each user's devices reach the accelerometer readings through a side input map
  * (normalised email to serial numbers, about 100 bytes per customer or owned device on every
@@ -112,16 +116,19 @@ public final class TimestampJoin
   private final PCollection<AccelerometerReading> accelerometer;
   private final PCollection<Customer> customers;
   private final PCollection<KV<String, Customer>> ownedDevices;
+  private final PCollection<KV<String, String>> deviceUsers;
   private final boolean timestampOnly;
 
   private TimestampJoin(
       PCollection<AccelerometerReading> accelerometer,
       PCollection<Customer> customers,
       PCollection<KV<String, Customer>> ownedDevices,
+      PCollection<KV<String, String>> deviceUsers,
       boolean timestampOnly) {
     this.accelerometer = accelerometer;
     this.customers = customers;
     this.ownedDevices = ownedDevices;
+    this.deviceUsers = deviceUsers;
     this.timestampOnly = timestampOnly;
   }
 
@@ -132,7 +139,7 @@ public final class TimestampJoin
   public static TimestampJoin pairWith(
       PCollection<AccelerometerReading> accelerometer, PCollection<Customer> customers) {
     return new TimestampJoin(
-        requireNonNull(accelerometer, "accelerometer"), requireNonNull(customers, "customers"), null, false);
+        requireNonNull(accelerometer, "accelerometer"), requireNonNull(customers, "customers"), null, null, false);
   }
 
   /**
@@ -142,7 +149,27 @@ public final class TimestampJoin
   public static TimestampJoin pairWithOwners(
       PCollection<AccelerometerReading> accelerometer, PCollection<KV<String, Customer>> ownedDevices) {
     return new TimestampJoin(
-        requireNonNull(accelerometer, "accelerometer"), null, requireNonNull(ownedDevices, "ownedDevices"), false);
+        requireNonNull(accelerometer, "accelerometer"),
+        null,
+        requireNonNull(ownedDevices, "ownedDevices"),
+        null,
+        false);
+  }
+
+  /**
+   * Pairs step trainer readings with the accelerometer readings of their device's users: {@code
+   * KV(serialNumber, email)}, one entry per user of a device (normally its owner, as {@link
+   * DeviceAttribution#owner()} gives it). Emails are compared trimmed and lower-cased with the
+   * accelerometer's {@code user}; serial numbers exactly. It pairs as {@link #pairWithOwners} does.
+   */
+  public static TimestampJoin pairWithDeviceUsers(
+      PCollection<AccelerometerReading> accelerometer, PCollection<KV<String, String>> usersBySerial) {
+    return new TimestampJoin(
+        requireNonNull(accelerometer, "accelerometer"),
+        null,
+        null,
+        requireNonNull(usersBySerial, "usersBySerial"),
+        false);
   }
 
   /**
@@ -150,26 +177,30 @@ public final class TimestampJoin
    * default; see the class documentation for what it pairs wrongly.
    */
   public TimestampJoin withTimestampOnlyPairing(boolean timestampOnly) {
-    return new TimestampJoin(accelerometer, customers, ownedDevices, timestampOnly);
+    return new TimestampJoin(accelerometer, customers, ownedDevices, deviceUsers, timestampOnly);
   }
 
   @Override
   public PCollection<MachineLearningRow> expand(PCollection<StepTrainerReading> stepReadings) {
-    BatchInputs.requireBounded(
-        ownedDevices != null ? "TimestampJoin.pairWithOwners" : "TimestampJoin.pairWith",
-        stepReadings,
-        accelerometer,
-        customers,
-        ownedDevices);
+    String factory =
+        customers != null
+            ? "TimestampJoin.pairWith"
+            : ownedDevices != null ? "TimestampJoin.pairWithOwners" : "TimestampJoin.pairWithDeviceUsers";
+    BatchInputs.requireBounded(factory, stepReadings, accelerometer, customers, ownedDevices, deviceUsers);
     KvCoder<String, Long> keyCoder = KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of());
     KvCoder<String, String> emailSerial = KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of());
-    PCollection<KV<String, String>> serialByEmail =
-        ownedDevices != null
-            ? ownedDevices.apply("KeyOwnedDeviceByOwner", ParDo.of(new OwnerOfDeviceFn())).setCoder(emailSerial)
-            : customers.apply("KeySerialByEmail", ParDo.of(new SerialByEmailFn())).setCoder(emailSerial);
+    PCollection<KV<String, String>> serialByEmail;
+    if (customers != null) {
+      serialByEmail = customers.apply("KeySerialByEmail", ParDo.of(new SerialByEmailFn())).setCoder(emailSerial);
+    } else if (ownedDevices != null) {
+      serialByEmail =
+          ownedDevices.apply("KeyOwnedDeviceByOwner", ParDo.of(new OwnerOfDeviceFn())).setCoder(emailSerial);
+    } else {
+      serialByEmail = deviceUsers.apply("KeyDeviceByUser", ParDo.of(new UserOfDeviceFn())).setCoder(emailSerial);
+    }
     PCollectionView<Map<String, Iterable<String>>> serialsByEmail =
         serialByEmail.apply("ViewSerialsByEmail", View.asMultimap());
-    boolean anyUser = timestampOnly && ownedDevices != null;
+    boolean anyUser = timestampOnly && customers == null;
 
     PCollection<KV<KV<String, Long>, AccelerometerReading>> accelerometerByKey =
         accelerometer
@@ -212,6 +243,13 @@ public final class TimestampJoin
     @ProcessElement
     public void processElement(@Element KV<String, Customer> device, OutputReceiver<KV<String, String>> out) {
       out.output(KV.of(device.getValue().normalizedEmail(), device.getKey()));
+    }
+  }
+
+  private static final class UserOfDeviceFn extends DoFn<KV<String, String>, KV<String, String>> {
+    @ProcessElement
+    public void processElement(@Element KV<String, String> device, OutputReceiver<KV<String, String>> out) {
+      out.output(KV.of(Customer.normalizeEmail(device.getValue()), device.getKey()));
     }
   }
 
