@@ -1,10 +1,7 @@
 package org.stedi.lakehouse.pipelines.publish;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import java.io.ByteArrayOutputStream;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -14,6 +11,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.ReadableByteChannel;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -46,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * <p>Lease. While it holds the lock, a run rewrites its entry every quarter of its lease. An entry
  * that was not rewritten for longer than the lease it records belongs to a run that died (killed,
  * or stopped with the store unreachable), and the next run deletes it. Ages are differences between
- * the store's own last-modified times, so the clocks of the machines involved do not matter. A run
+ * the store's own last-modified times, so the clocks of the machines involved do not matter. An entry that cannot be read counts as holding until it lapses. A run
  * that finds its entry gone (another run judged it dead) stops renewing it and publishes nothing.
  * The lease must be longer than any pause of a live run (a long garbage collection, a suspended
  * machine); {@code --lockLeaseSeconds} sets it.
@@ -62,7 +60,6 @@ public final class ObjectStoreLock implements AutoCloseable {
   public static final String FOLDER = "_lake.lock";
 
   private static final Logger LOG = LoggerFactory.getLogger(ObjectStoreLock.class);
-  private static final JsonFactory JSON = new JsonFactory();
   private static final int ATTEMPTS = 10;
   // The two states have names of one length, so that rewriting an entry never changes its size.
   private static final String WAITING = "waiting";
@@ -74,12 +71,35 @@ public final class ObjectStoreLock implements AutoCloseable {
   private final ScheduledExecutorService heartbeat;
   private volatile String lost;
 
-  /** What an entry records: whose it is, since when, its lease, and whether it holds the lock. */
-  record Holder(String run, String host, String process, Instant since, Duration lease, boolean holding) {
+  /**
+   * What an entry records: whose it is, since when, its lease, and whether it holds the lock; or,
+   * for an entry that cannot be read, why ({@code unreadable}, otherwise null).
+   */
+  record Holder(
+      String run, String host, String process, Instant since, Duration lease, boolean holding, String unreadable) {
+    Holder(String run, String host, String process, Instant since, Duration lease, boolean holding) {
+      this(run, host, process, since, lease, holding, null);
+    }
+
+    /** The holder of an entry that cannot be read: it holds the lock until it lapses under {@code lease}. */
+    static Holder unreadable(String run, Duration lease, String why) {
+      return new Holder(run, "?", "?", Instant.EPOCH, lease, true, why);
+    }
+
     String describe() {
-      return "run " + run + " on " + host + ", process " + process + ", since " + since;
+      return unreadable != null
+          ? "run " + run + ", whose lock entry cannot be read: " + unreadable
+          : "run " + run + " on " + host + ", process " + process + ", since " + since;
     }
   }
+
+  /**
+   * A lock entry as stored, for example {@code {"run":"20240601-…","host":"etl-1","process":"4242",
+   * "since":"2024-06-01T08:00:00.123Z","leaseMillis":120000,"state":"holding"}}: the fields, in the
+   * order, that earlier versions write and read; fields this one does not know are ignored.
+   */
+  @JsonPropertyOrder({"run", "host", "process", "since", "leaseMillis", "state"})
+  record Entry(String run, String host, String process, String since, Long leaseMillis, String state) {}
 
   private ObjectStoreLock(String root, Holder self) {
     this.root = root;
@@ -136,14 +156,13 @@ public final class ObjectStoreLock implements AutoCloseable {
         if (other.equals(entry)) {
           continue;
         }
-        Holder holder = read(other);
-        Duration lease = holder == null ? self.lease() : holder.lease();
-        if (metadata.lastModifiedMillis() > 0 && now - metadata.lastModifiedMillis() > lease.toMillis()) {
+        Holder holder = read(other, self.lease());
+        if (metadata.lastModifiedMillis() > 0 && now - metadata.lastModifiedMillis() > holder.lease().toMillis()) {
           dead.add(other);
-        } else if (holder != null && !holder.holding()) {
+        } else if (!holder.holding()) {
           starting = holder;
         } else {
-          holding = holder != null ? holder : new Holder(other.substring(other.lastIndexOf('/') + 1), "?", "?", Instant.EPOCH, lease, true);
+          holding = holder;
         }
       }
       for (String other : dead) {
@@ -259,58 +278,71 @@ public final class ObjectStoreLock implements AutoCloseable {
     return new Holder(holder.run(), holder.host(), holder.process(), holder.since(), holder.lease(), true);
   }
 
-  /** The entry's holder, or null if it cannot be read (gone, or caught mid-write). */
-  private static Holder read(String file) {
+  /**
+   * The holder of an entry; for an entry that cannot be read (gone, caught mid-write, or not an
+   * entry), {@link Holder#unreadable} under {@code lease}.
+   */
+  private static Holder read(String file, Duration lease) {
+    String run = file.substring(file.lastIndexOf('/') + 1);
     byte[] content;
     try {
       content = readSmall(file);
     } catch (IOException | RuntimeException e) {
-      return null;
+      return Holder.unreadable(run, lease, "reading it failed: " + e.getMessage());
     }
     if (content == null) {
-      return null;
+      return Holder.unreadable(run, lease, "it is gone, larger than 64 KiB or being rewritten");
     }
-    try (JsonParser p = JSON.createParser(content)) {
-      if (p.nextToken() != JsonToken.START_OBJECT) {
-        return null;
-      }
-      String run = null;
-      String host = "?";
-      String process = "?";
-      Instant since = Instant.EPOCH;
-      Duration lease = null;
-      boolean holding = false;
-      for (String field = p.nextFieldName(); field != null; field = p.nextFieldName()) {
-        p.nextToken();
-        switch (field) {
-          case "run" -> run = p.getText();
-          case "host" -> host = p.getText();
-          case "process" -> process = p.getText();
-          case "since" -> since = Instant.parse(p.getText());
-          case "leaseMillis" -> lease = Duration.ofMillis(p.getLongValue());
-          case "state" -> holding = HOLDING.equals(p.getText());
-          default -> p.skipChildren();
-        }
-      }
-      return run == null || lease == null ? null : new Holder(run, host, process, since, lease, holding);
-    } catch (IOException | RuntimeException e) {
-      return null;
+    try {
+      return fromJson(content);
+    } catch (IOException e) {
+      return Holder.unreadable(run, lease, e.getMessage());
     }
   }
 
   static byte[] toJson(Holder holder) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (JsonGenerator g = JSON.createGenerator(bytes)) {
-      g.writeStartObject();
-      g.writeStringField("run", holder.run());
-      g.writeStringField("host", holder.host());
-      g.writeStringField("process", holder.process());
-      g.writeStringField("since", holder.since().toString());
-      g.writeNumberField("leaseMillis", holder.lease().toMillis());
-      g.writeStringField("state", holder.holding() ? HOLDING : WAITING);
-      g.writeEndObject();
+    return PublishJson.MAPPER.writeValueAsBytes(
+        new Entry(
+            holder.run(),
+            holder.host(),
+            holder.process(),
+            holder.since().toString(),
+            holder.lease().toMillis(),
+            holder.holding() ? HOLDING : WAITING));
+  }
+
+  /**
+   * The holder that an entry records; {@code host}, {@code process} and {@code since} may be
+   * missing.
+   *
+   * @throws IOException that says what is wrong, if the content is not an entry
+   */
+  static Holder fromJson(byte[] content) throws IOException {
+    Entry stored;
+    try {
+      stored = PublishJson.MAPPER.readValue(content, Entry.class);
+    } catch (JsonProcessingException e) {
+      throw new IOException("not a lock entry: " + PublishJson.problem(e, "an object"), e);
     }
-    return bytes.toByteArray();
+    if (stored == null) {
+      throw new IOException("not a lock entry: null instead of an object");
+    }
+    if (stored.run() == null || stored.leaseMillis() == null) {
+      throw new IOException("not a lock entry: it has no \"" + (stored.run() == null ? "run" : "leaseMillis") + "\"");
+    }
+    Instant since;
+    try {
+      since = stored.since() == null ? Instant.EPOCH : Instant.parse(stored.since());
+    } catch (DateTimeParseException e) {
+      throw new IOException("not a lock entry: \"since\" is not an instant: " + stored.since(), e);
+    }
+    return new Holder(
+        stored.run(),
+        stored.host() == null ? "?" : stored.host(),
+        stored.process() == null ? "?" : stored.process(),
+        since,
+        Duration.ofMillis(stored.leaseMillis()),
+        HOLDING.equals(stored.state()));
   }
 
   /**

@@ -1,19 +1,18 @@
 package org.stedi.lakehouse.pipelines.publish;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import java.io.ByteArrayOutputStream;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -62,7 +61,7 @@ public final class ObjectStorePublisher implements TablePublisher {
   static final String STAGING = "_staging";
   static final String JOURNALS = "_publishing";
   static final String TABLE_RECORDS = "_tables";
-  private static final JsonFactory JSON = new JsonFactory();
+  private static final TypeReference<List<TableSwitch>> JOURNAL = new TypeReference<>() {};
 
   private final String root;
   private final String runId;
@@ -189,7 +188,7 @@ public final class ObjectStorePublisher implements TablePublisher {
         FileSystems.copy(resources(sources), resources(targets));
       }
       delete(change.previous());
-      write(tableRecord(change.tablePath()), ("{\"run\":\"" + runId + "\"}\n").getBytes(StandardCharsets.UTF_8));
+      write(tableRecord(change.tablePath()), toJson(new TableRecord(runId)));
       delete(change.sources());
     }
   }
@@ -198,7 +197,7 @@ public final class ObjectStorePublisher implements TablePublisher {
     List<String> journals = list(root + "/" + JOURNALS);
     journals.sort(Comparator.naturalOrder());
     for (String journal : journals) {
-      List<TableSwitch> switches = fromJson(read(journal));
+      List<TableSwitch> switches = fromJson(journal, read(journal));
       new ObjectStorePublisher(root, journal.substring(journal.lastIndexOf('/') + 1), lock).apply(switches);
       delete(List.of(journal));
     }
@@ -285,77 +284,74 @@ public final class ObjectStorePublisher implements TablePublisher {
     }
   }
 
-  /** The switch of one table: copies (source to target, in order) and the files to delete. */
-  record TableSwitch(String tablePath, List<String> sources, List<String> targets, List<String> previous) {}
+  /**
+   * The switch of one table: copies (source to target, in order) and the files to delete. A journal
+   * is a JSON array of them, each {@code {"table":…,"sources":[…],"targets":[…],"previous":[…]}}:
+   * the fields that earlier versions write and read; fields this one does not know are ignored.
+   */
+  @JsonPropertyOrder({"table", "sources", "targets", "previous"})
+  record TableSwitch(
+      @JsonProperty("table") String tablePath, List<String> sources, List<String> targets, List<String> previous) {}
+
+  /** What {@code _tables/<source>.<zone>} records: the run whose files the table holds. */
+  record TableRecord(String run) {}
 
   static byte[] toJson(List<TableSwitch> switches) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (JsonGenerator g = JSON.createGenerator(bytes)) {
-      g.writeStartArray();
-      for (TableSwitch change : switches) {
-        g.writeStartObject();
-        g.writeStringField("table", change.tablePath());
-        writeList(g, "sources", change.sources());
-        writeList(g, "targets", change.targets());
-        writeList(g, "previous", change.previous());
-        g.writeEndObject();
-      }
-      g.writeEndArray();
-    }
-    return bytes.toByteArray();
+    return PublishJson.MAPPER.writeValueAsBytes(switches);
   }
 
-  static List<TableSwitch> fromJson(byte[] json) throws IOException {
-    List<TableSwitch> switches = new ArrayList<>();
+  private static byte[] toJson(TableRecord record) throws IOException {
+    byte[] json = PublishJson.MAPPER.writeValueAsBytes(record);
+    byte[] line = Arrays.copyOf(json, json.length + 1);
+    line[json.length] = '\n';
+    return line;
+  }
+
+  /**
+   * The switches of the journal {@code journal}, whose content is {@code json} (empty: a journal
+   * with nothing to do). A missing list is an empty one, as earlier versions read it.
+   *
+   * @throws IOException that names the journal and says what is wrong, if it is not a journal
+   */
+  static List<TableSwitch> fromJson(String journal, byte[] json) throws IOException {
     if (json.length == 0) {
-      return switches;
+      return new ArrayList<>();
     }
-    try (JsonParser p = JSON.createParser(json)) {
-      expect(p.nextToken(), JsonToken.START_ARRAY);
-      while (p.nextToken() == JsonToken.START_OBJECT) {
-        String table = null;
-        List<String> sources = List.of();
-        List<String> targets = List.of();
-        List<String> previous = List.of();
-        for (String field = p.nextFieldName(); field != null; field = p.nextFieldName()) {
-          p.nextToken();
-          switch (field) {
-            case "table" -> table = p.getText();
-            case "sources" -> sources = readList(p);
-            case "targets" -> targets = readList(p);
-            case "previous" -> previous = readList(p);
-            default -> p.skipChildren();
-          }
-        }
-        if (table == null || sources.size() != targets.size()) {
-          throw new IOException("corrupt publish journal");
-        }
-        switches.add(new TableSwitch(table, sources, targets, previous));
+    List<TableSwitch> stored;
+    try {
+      stored = PublishJson.MAPPER.readValue(json, JOURNAL);
+    } catch (JsonProcessingException e) {
+      throw new IOException("corrupt publish journal " + journal + ": " + PublishJson.problem(e, "a list of tables"), e);
+    }
+    if (stored == null) {
+      throw new IOException("corrupt publish journal " + journal + ": null instead of a list of tables");
+    }
+    List<TableSwitch> switches = new ArrayList<>();
+    for (int i = 0; i < stored.size(); i++) {
+      TableSwitch change = stored.get(i);
+      String where = "corrupt publish journal " + journal + ": table " + (i + 1) + " of " + stored.size();
+      if (change == null || change.tablePath() == null) {
+        throw new IOException(where + " has no \"table\"");
       }
+      where = where + " (" + change.tablePath() + ")";
+      List<String> sources = orEmpty(change.sources(), where, "sources");
+      List<String> targets = orEmpty(change.targets(), where, "targets");
+      List<String> previous = orEmpty(change.previous(), where, "previous");
+      if (sources.size() != targets.size()) {
+        throw new IOException(where + " has " + sources.size() + " sources but " + targets.size() + " targets");
+      }
+      switches.add(new TableSwitch(change.tablePath(), sources, targets, previous));
     }
     return switches;
   }
 
-  private static void writeList(JsonGenerator g, String name, List<String> values) throws IOException {
-    g.writeArrayFieldStart(name);
-    for (String value : values) {
-      g.writeString(value);
+  private static List<String> orEmpty(List<String> files, String where, String field) throws IOException {
+    if (files == null) {
+      return List.of();
     }
-    g.writeEndArray();
-  }
-
-  private static List<String> readList(JsonParser p) throws IOException {
-    expect(p.currentToken(), JsonToken.START_ARRAY);
-    List<String> values = new ArrayList<>();
-    while (p.nextToken() == JsonToken.VALUE_STRING) {
-      values.add(p.getText());
+    if (files.contains(null)) {
+      throw new IOException(where + " has null among its \"" + field + "\"");
     }
-    return values;
-  }
-
-  private static void expect(JsonToken actual, JsonToken expected) throws IOException {
-    if (actual != expected) {
-      throw new IOException("corrupt publish journal: expected " + expected + ", found " + actual);
-    }
+    return files;
   }
 }

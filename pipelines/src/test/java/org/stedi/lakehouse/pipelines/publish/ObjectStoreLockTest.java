@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -78,6 +79,60 @@ class ObjectStoreLockTest {
     try (ObjectStoreLock next = ObjectStoreLock.acquire(lake.toString(), "next", LEASE)) {
       assertFalse(Files.exists(entry("dead")));
       next.checkHeld();
+    }
+  }
+
+  @Test
+  void anUnreadableEntryHoldsTheLockUntilItLapsesAndTheRefusalSaysWhy() throws Exception {
+    Files.createDirectories(entry("garbled").getParent());
+    Files.writeString(entry("garbled"), "{\"run\":\"garbled\",\"leaseMillis\":", StandardCharsets.UTF_8);
+
+    LakeBusyException refused = assertThrows(LakeBusyException.class, () -> ObjectStoreLock.acquire(lake.toString(), "next", LEASE));
+    assertTrue(
+        refused.getMessage().contains("(run garbled, whose lock entry cannot be read: not a lock entry: "),
+        refused.getMessage());
+    assertEquals(1, refused.getMessage().lines().count(), refused.getMessage());
+    Files.setLastModifiedTime(entry("garbled"), FileTime.from(Instant.now().minus(LEASE.multipliedBy(2))));
+    ObjectStoreLock.acquire(lake.toString(), "later", LEASE).close();
+    assertFalse(Files.exists(entry("garbled")));
+  }
+
+  @Test
+  void lockEntriesKeepTheFormatThatEarlierVersionsWriteAndRead() throws Exception {
+    String written =
+        "{\"run\":\"20240601-080000-ab12\",\"host\":\"etl-1\",\"process\":\"4242\","
+            + "\"since\":\"2024-06-01T08:00:00.123Z\",\"leaseMillis\":120000,\"state\":\"holding\"}";
+    ObjectStoreLock.Holder holder =
+        new ObjectStoreLock.Holder(
+            "20240601-080000-ab12", "etl-1", "4242", Instant.parse("2024-06-01T08:00:00.123Z"), Duration.ofMinutes(2), true);
+    assertEquals(written, new String(ObjectStoreLock.toJson(holder), StandardCharsets.UTF_8));
+    assertEquals(holder, ObjectStoreLock.fromJson(written.getBytes(StandardCharsets.UTF_8)));
+
+    ObjectStoreLock.Holder waiting =
+        new ObjectStoreLock.Holder(holder.run(), holder.host(), holder.process(), holder.since(), holder.lease(), false);
+    assertEquals(ObjectStoreLock.toJson(holder).length, ObjectStoreLock.toJson(waiting).length, "rewriting an entry changes its size");
+    assertEquals(waiting, ObjectStoreLock.fromJson(ObjectStoreLock.toJson(waiting)));
+
+    // Fields a later version may add are ignored; host, process and start may be missing.
+    assertEquals(
+        new ObjectStoreLock.Holder("r", "?", "?", Instant.EPOCH, Duration.ofSeconds(5), true),
+        ObjectStoreLock.fromJson(
+            "{\"run\":\"r\",\"leaseMillis\":5000,\"state\":\"holding\",\"owner\":{\"team\":\"x\"}}".getBytes(StandardCharsets.UTF_8)));
+  }
+
+  @Test
+  void anEntryWithoutItsRunOrLeaseOrWithABadStartIsNotAnEntry() {
+    for (String content :
+        List.of(
+            "{\"host\":\"h\",\"leaseMillis\":5000}",
+            "{\"run\":\"r\",\"state\":\"holding\"}",
+            "{\"run\":\"r\",\"leaseMillis\":5000,\"since\":\"yesterday\"}",
+            "null",
+            "{\"run\":\"r\",\"leaseMillis\":\"long\"}",
+            "[1]")) {
+      java.io.IOException error =
+          assertThrows(java.io.IOException.class, () -> ObjectStoreLock.fromJson(content.getBytes(StandardCharsets.UTF_8)), content);
+      assertTrue(error.getMessage().startsWith("not a lock entry: "), error.getMessage());
     }
   }
 

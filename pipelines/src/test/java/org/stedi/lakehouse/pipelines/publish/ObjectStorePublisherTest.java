@@ -2,8 +2,11 @@ package org.stedi.lakehouse.pipelines.publish;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -134,5 +137,54 @@ class ObjectStorePublisherTest {
     assertEquals(Set.of("part-run1-00000-of-00001.parquet=good"), visible());
     assertFalse(Files.exists(lake.resolve("accelerometer/_staging/trusted/run2/part-00000-of-00001.parquet")));
     assertFalse(Files.exists(lake.resolve("_temporary/run2/scratch")));
+  }
+
+  @Test
+  void journalsKeepTheFormatThatEarlierVersionsWriteAndRead() throws Exception {
+    String written =
+        "[{\"table\":\"accelerometer/trusted\",\"sources\":[\"s3://b/l/a/_staging/t/r2/p0\"],"
+            + "\"targets\":[\"s3://b/l/a/t/part-r2-0\"],\"previous\":[\"s3://b/l/a/t/part-r1-0\",\"s3://b/l/a/t/part-r1-1\"]}]";
+    List<ObjectStorePublisher.TableSwitch> switches =
+        List.of(
+            new ObjectStorePublisher.TableSwitch(
+                TRUSTED,
+                List.of("s3://b/l/a/_staging/t/r2/p0"),
+                List.of("s3://b/l/a/t/part-r2-0"),
+                List.of("s3://b/l/a/t/part-r1-0", "s3://b/l/a/t/part-r1-1")));
+    assertEquals(written, new String(ObjectStorePublisher.toJson(switches), StandardCharsets.UTF_8));
+    assertEquals(switches, ObjectStorePublisher.fromJson("j", written.getBytes(StandardCharsets.UTF_8)));
+
+    // An empty journal has nothing to do; a missing list is empty; unknown fields are ignored.
+    assertEquals(List.of(), ObjectStorePublisher.fromJson("j", new byte[0]));
+    assertEquals(
+        List.of(new ObjectStorePublisher.TableSwitch(TRUSTED, List.of(), List.of(), List.of("x"))),
+        ObjectStorePublisher.fromJson(
+            "j", "[{\"table\":\"accelerometer/trusted\",\"previous\":[\"x\"],\"checksum\":7}]".getBytes(StandardCharsets.UTF_8)));
+  }
+
+  @Test
+  void aCorruptJournalIsNamedWithWhatIsWrongAndLeftInPlace() throws Exception {
+    Path journal = lake.resolve(ObjectStorePublisher.JOURNALS).resolve("run2");
+    Files.createDirectories(journal.getParent());
+    for (String[] corrupt :
+        List.of(
+            new String[] {"[{\"table\":\"t\",\"sources\":[\"a\",\"b\"],\"targets\":[\"c\"]}]", ": table 1 of 1 (t) has 2 sources but 1 targets"},
+            new String[] {"[{\"sources\":[],\"targets\":[]}]", ": table 1 of 1 has no \"table\""},
+            new String[] {"[{\"table\":\"t\",\"previous\":[null]}]", ": table 1 of 1 (t) has null among its \"previous\""},
+            new String[] {"[{\"table\":\"t\",\"sources\":\"a\"}]", ": a value of the wrong kind at $[0].sources (line 1, column 25)"},
+            new String[] {"[{\"table\":", ": Unexpected end-of-input within/between Object entries (line 1, column 11)"},
+            new String[] {"{}", ": not a list of tables (line 1, column 1)"},
+            new String[] {"null", ": null instead of a list of tables"})) {
+      Files.writeString(journal, corrupt[0]);
+      UncheckedIOException error =
+          assertThrows(UncheckedIOException.class, () -> ObjectStorePublisher.open(lake.toString(), "run3").close(), corrupt[0]);
+      assertTrue(
+          error.getMessage().startsWith("cannot open the lake " + lake + ": corrupt publish journal " + journal),
+          error.getMessage());
+      assertTrue(error.getMessage().contains(corrupt[1]), corrupt[0] + " -> " + error.getMessage());
+      assertTrue(error.getCause() instanceof IOException);
+      assertTrue(Files.exists(journal), "the corrupt journal was removed");
+      assertFalse(Files.exists(lake.resolve(ObjectStoreLock.FOLDER).resolve("run3")), "the failed open kept the lock");
+    }
   }
 }
