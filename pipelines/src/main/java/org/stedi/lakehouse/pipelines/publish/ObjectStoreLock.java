@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * <p>Lease. While it holds the lock, a run rewrites its entry every quarter of its lease. An entry
  * that was not rewritten for longer than the lease it records belongs to a run that died (killed,
  * or stopped with the store unreachable), and the next run deletes it. Ages are differences between
- * the store's own last-modified times, so the clocks of the machines involved do not matter. An entry that cannot be read counts as holding until it lapses. A run
+ * the store's own last-modified times, so the clocks of the machines involved do not matter (see
+ * {@link StoreClock}). An entry that cannot be read counts as holding until it lapses. A run
  * that finds its entry gone (another run judged it dead) stops renewing it and publishes nothing.
  * The lease must be longer than any pause of a live run (a long garbage collection, a suspended
  * machine); {@code --lockLeaseSeconds} sets it.
@@ -65,9 +66,16 @@ public final class ObjectStoreLock implements AutoCloseable {
   private static final String WAITING = "waiting";
   private static final String HOLDING = "holding";
 
+  /**
+   * The clock of the locks taken with {@link #acquire(String, String, Duration)} in this process:
+   * {@link StoreClock#STORE}, unless a test of runs started through the command line swaps it.
+   */
+  static volatile StoreClock clockOfRuns = StoreClock.STORE;
+
   private final String root;
   private final String entry;
   private final Holder self;
+  private final StoreClock clock;
   private final ScheduledExecutorService heartbeat;
   private volatile String lost;
 
@@ -101,10 +109,11 @@ public final class ObjectStoreLock implements AutoCloseable {
   @JsonPropertyOrder({"run", "host", "process", "since", "leaseMillis", "state"})
   record Entry(String run, String host, String process, String since, Long leaseMillis, String state) {}
 
-  private ObjectStoreLock(String root, Holder self) {
+  private ObjectStoreLock(String root, Holder self, StoreClock clock) {
     this.root = root;
     this.entry = root + "/" + FOLDER + "/" + self.run();
     this.self = self;
+    this.clock = clock;
     this.heartbeat =
         Executors.newSingleThreadScheduledExecutor(
             task -> {
@@ -121,11 +130,19 @@ public final class ObjectStoreLock implements AutoCloseable {
    * @throws LakeBusyException if another live run holds it
    */
   public static ObjectStoreLock acquire(String root, String runId, Duration lease) throws IOException {
+    return acquire(root, runId, lease, clockOfRuns);
+  }
+
+  /**
+   * {@link #acquire(String, String, Duration)}, judging the age of other runs' entries by {@code
+   * clock}.
+   */
+  static ObjectStoreLock acquire(String root, String runId, Duration lease, StoreClock clock) throws IOException {
     if (lease.compareTo(Duration.ofSeconds(1)) < 0) {
       throw new IllegalArgumentException("the lock lease must be at least one second, got " + lease);
     }
     Holder self = new Holder(runId, hostName(), String.valueOf(ProcessHandle.current().pid()), Instant.now(), lease, false);
-    ObjectStoreLock lock = new ObjectStoreLock(root, self);
+    ObjectStoreLock lock = new ObjectStoreLock(root, self, clock);
     lock.take();
     long period = Math.max(lease.toMillis() / 4, 200);
     lock.heartbeat.scheduleWithFixedDelay(lock::renew, period, period, TimeUnit.MILLISECONDS);
@@ -137,17 +154,18 @@ public final class ObjectStoreLock implements AutoCloseable {
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
       write(entry, toJson(self));
       List<MatchResult.Metadata> entries = listEntries();
-      long now = -1;
+      long written = -1;
       for (MatchResult.Metadata metadata : entries) {
         if (metadata.resourceId().toString().equals(entry)) {
-          now = metadata.lastModifiedMillis();
+          written = metadata.lastModifiedMillis();
         }
       }
-      if (now < 0) {
+      if (written < 0) {
         delete(entry);
         throw new IOException(
             "the lock entry " + entry + " was written but not listed: the store's listings lag behind its writes");
       }
+      long storeNow = clock.nowMillis(written);
       Holder holding = null;
       starting = null;
       List<String> dead = new ArrayList<>();
@@ -157,7 +175,7 @@ public final class ObjectStoreLock implements AutoCloseable {
           continue;
         }
         Holder holder = read(other, self.lease());
-        if (metadata.lastModifiedMillis() > 0 && now - metadata.lastModifiedMillis() > holder.lease().toMillis()) {
+        if (metadata.lastModifiedMillis() > 0 && storeNow - metadata.lastModifiedMillis() > holder.lease().toMillis()) {
           dead.add(other);
         } else if (!holder.holding()) {
           starting = holder;

@@ -86,9 +86,17 @@ public final class ObjectStorePublisher implements TablePublisher {
    * @throws LakeBusyException if another live run holds the lake's lock
    */
   public static ObjectStorePublisher open(String root, String runId, Duration lease) {
+    return open(root, runId, lease, ObjectStoreLock.clockOfRuns);
+  }
+
+  /**
+   * {@link #open(String, String, Duration)}, judging whether other runs' lock entries have lapsed
+   * by {@code clock}.
+   */
+  static ObjectStorePublisher open(String root, String runId, Duration lease, StoreClock clock) {
     ObjectStoreLock lock;
     try {
-      lock = ObjectStoreLock.acquire(root, runId, lease);
+      lock = ObjectStoreLock.acquire(root, runId, lease, clock);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot lock the lake " + root + ": " + e.getMessage(), e);
     }

@@ -5,9 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,6 +22,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The object-store lock's protocol, through Beam's local file system (the same calls as on S3,
- * where {@code ConcurrentRunsTest} runs it between processes against a real S3 API server).
+ * where {@code ConcurrentRunsTest} runs it between processes against a real S3 API server). Leases
+ * lapse by running the contender's {@link StoreClock} ahead, not by waiting for them.
  */
 class ObjectStoreLockTest {
   private static final Duration LEASE = Duration.ofSeconds(4);
@@ -36,6 +42,16 @@ class ObjectStoreLockTest {
   @BeforeAll
   static void fileSystems() {
     FileSystems.setDefaultPipelineOptions(PipelineOptionsFactory.create());
+  }
+
+  /** What a kill leaves: the entry of a run holding the lock, which nobody renews any more. */
+  private void deadEntry(String run, Duration lease) throws Exception {
+    Files.createDirectories(entry(run).getParent());
+    Files.write(entry(run), ObjectStoreLock.toJson(new ObjectStoreLock.Holder(run, "host", "1", Instant.now(), lease, true)));
+  }
+
+  private ObjectStoreLock acquireLater(String run, Duration ahead) throws Exception {
+    return ObjectStoreLock.acquire(lake.toString(), run, LEASE, StoreClockAhead.clock(ahead));
   }
 
   private Path entry(String run) {
@@ -59,27 +75,48 @@ class ObjectStoreLockTest {
   }
 
   @Test
-  void aLiveHolderKeepsTheLockForLongerThanItsLease() throws Exception {
-    try (ObjectStoreLock first = ObjectStoreLock.acquire(lake.toString(), "run1", LEASE)) {
-      Thread.sleep(LEASE.toMillis() * 2); // the heartbeat renews the entry meanwhile
+  void aLiveHoldersHeartbeatRenewsItsEntryWithinALease() throws Exception {
+    try (ObjectStoreLock first = ObjectStoreLock.acquire(lake.toString(), "run1", LEASE);
+        WatchService watch = lake.getFileSystem().newWatchService()) {
+      entry("run1").getParent().register(watch, StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_CREATE);
+      // As if the holder had paused for two leases: a contender would now take the lock over.
+      Instant aged = Instant.now().minus(LEASE.multipliedBy(2));
+      Files.setLastModifiedTime(entry("run1"), FileTime.from(aged));
+
+      long deadline = System.nanoTime() + LEASE.toNanos();
+      while (Files.getLastModifiedTime(entry("run1")).toInstant().isBefore(aged.plus(LEASE))) {
+        long left = deadline - System.nanoTime();
+        WatchKey change = left > 0 ? watch.poll(left, TimeUnit.NANOSECONDS) : null;
+        if (change == null) {
+          throw new AssertionError("the heartbeat did not rewrite the holder's entry within one lease (" + LEASE + ")");
+        }
+        change.pollEvents();
+        change.reset();
+      }
       assertThrows(LakeBusyException.class, () -> ObjectStoreLock.acquire(lake.toString(), "run2", LEASE));
       first.checkHeld();
     }
   }
 
   @Test
-  void theLockOfARunThatStoppedRenewingItIsTakenOverAfterItsLease() throws Exception {
-    // What a kill leaves: the entry of a run holding the lock, last renewed longer ago than its lease.
-    Files.createDirectories(entry("dead").getParent());
-    Files.write(
-        entry("dead"),
-        ObjectStoreLock.toJson(new ObjectStoreLock.Holder("dead", "host", "1", Instant.now(), LEASE, true)));
-    Files.setLastModifiedTime(entry("dead"), FileTime.from(Instant.now().minus(LEASE.multipliedBy(2))));
+  void theLockOfARunThatStoppedRenewingItIsTakenOverOnceItsLeaseHasPassed() throws Exception {
+    deadEntry("dead", LEASE);
 
-    try (ObjectStoreLock next = ObjectStoreLock.acquire(lake.toString(), "next", LEASE)) {
+    assertThrows(LakeBusyException.class, () -> acquireLater("early", LEASE.minusSeconds(1)).close());
+    assertTrue(Files.exists(entry("dead")), "an entry was removed before its lease had passed");
+    try (ObjectStoreLock next = acquireLater("next", LEASE.plusSeconds(1))) {
       assertFalse(Files.exists(entry("dead")));
       next.checkHeld();
     }
+  }
+
+  @Test
+  void anEntryLapsesUnderTheLeaseItRecordsNotUnderTheContenders() throws Exception {
+    deadEntry("patient", LEASE.multipliedBy(3));
+
+    assertThrows(LakeBusyException.class, () -> acquireLater("next", LEASE.multipliedBy(2)).close());
+    acquireLater("later", LEASE.multipliedBy(3).plusSeconds(1)).close();
+    assertFalse(Files.exists(entry("patient")));
   }
 
   @Test
@@ -92,8 +129,7 @@ class ObjectStoreLockTest {
         refused.getMessage().contains("(run garbled, whose lock entry cannot be read: not a lock entry: "),
         refused.getMessage());
     assertEquals(1, refused.getMessage().lines().count(), refused.getMessage());
-    Files.setLastModifiedTime(entry("garbled"), FileTime.from(Instant.now().minus(LEASE.multipliedBy(2))));
-    ObjectStoreLock.acquire(lake.toString(), "later", LEASE).close();
+    acquireLater("later", LEASE.plusSeconds(1)).close();
     assertFalse(Files.exists(entry("garbled")));
   }
 
@@ -130,8 +166,8 @@ class ObjectStoreLockTest {
             "null",
             "{\"run\":\"r\",\"leaseMillis\":\"long\"}",
             "[1]")) {
-      java.io.IOException error =
-          assertThrows(java.io.IOException.class, () -> ObjectStoreLock.fromJson(content.getBytes(StandardCharsets.UTF_8)), content);
+      IOException error =
+          assertThrows(IOException.class, () -> ObjectStoreLock.fromJson(content.getBytes(StandardCharsets.UTF_8)), content);
       assertTrue(error.getMessage().startsWith("not a lock entry: "), error.getMessage());
     }
   }
@@ -179,7 +215,7 @@ class ObjectStoreLockTest {
     start.countDown();
     int won = 0;
     for (Future<Boolean> result : results) {
-      won += result.get() ? 1 : 0;
+      won += result.get(2, TimeUnit.MINUTES) ? 1 : 0;
     }
     pool.shutdown();
     assertTrue(won >= 1, "no run got the lock");

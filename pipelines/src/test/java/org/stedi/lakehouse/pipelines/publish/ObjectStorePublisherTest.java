@@ -10,6 +10,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -137,6 +139,46 @@ class ObjectStorePublisherTest {
     assertEquals(Set.of("part-run1-00000-of-00001.parquet=good"), visible());
     assertFalse(Files.exists(lake.resolve("accelerometer/_staging/trusted/run2/part-00000-of-00001.parquet")));
     assertFalse(Files.exists(lake.resolve("_temporary/run2/scratch")));
+  }
+
+  @Test
+  void aRunKilledWhilePublishingIsCompletedByTheFirstRunAfterItsLease() throws Exception {
+    Duration lease = Duration.ofSeconds(30);
+    try (ObjectStorePublisher first = ObjectStorePublisher.open(lake.toString(), "run1")) {
+      stage(first, "old", "part-00000-of-00001.parquet");
+      first.publish(List.of(TRUSTED));
+    }
+    // run2 staged its file, wrote its journal and was killed holding the lock.
+    try (ObjectStorePublisher second = ObjectStorePublisher.open(lake.toString(), "run2")) {
+      stage(second, "new", "part-00000-of-00001.parquet");
+    }
+    String table = lake.resolve(TRUSTED).toString();
+    String staging = lake.resolve("accelerometer/_staging/trusted/run2").toString();
+    Files.createDirectories(lake.resolve(ObjectStorePublisher.JOURNALS));
+    Files.write(
+        lake.resolve(ObjectStorePublisher.JOURNALS).resolve("run2"),
+        ObjectStorePublisher.toJson(
+            List.of(
+                new ObjectStorePublisher.TableSwitch(
+                    TRUSTED,
+                    List.of(staging + "/part-00000-of-00001.parquet"),
+                    List.of(table + "/part-run2-00000-of-00001.parquet"),
+                    List.of(table + "/part-run1-00000-of-00001.parquet")))));
+    Path lock = lake.resolve(ObjectStoreLock.FOLDER).resolve("run2");
+    Files.createDirectories(lock.getParent());
+    Files.write(lock, ObjectStoreLock.toJson(new ObjectStoreLock.Holder("run2", "host", "1", Instant.now(), lease, true)));
+
+    LakeBusyException busy =
+        assertThrows(
+            LakeBusyException.class,
+            () -> ObjectStorePublisher.open(lake.toString(), "run3", lease, StoreClockAhead.clock(lease.minusSeconds(5))));
+    assertTrue(busy.getMessage().contains("(run run2 on host"), busy.getMessage());
+    assertEquals(Set.of("part-run1-00000-of-00001.parquet=old"), visible(), "a refused run touched the table");
+
+    ObjectStorePublisher.open(lake.toString(), "run3", lease, StoreClockAhead.clock(lease.plusSeconds(1))).close();
+    assertEquals(Set.of("part-run2-00000-of-00001.parquet=new"), visible());
+    assertFalse(Files.exists(lock));
+    assertFalse(Files.exists(lake.resolve(ObjectStorePublisher.JOURNALS).resolve("run2")));
   }
 
   @Test
