@@ -8,9 +8,11 @@ import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -37,6 +39,8 @@ class ConcurrentRunsTest {
   private static final String NEW_EMAIL = "Two.Runs@test.com";
   private static final String NEW_SERIAL = "0a0a0a0a-1111-2222-3333-444444444444";
   private static final Pattern RUN_ID = Pattern.compile("\"run\":\"([^\"]+)\"|^run ([^,]+),");
+  /** How long a run of the test's lake may take, and how long it may take to hold the lake. */
+  private static final Duration RUN_DEADLINE = Duration.ofMinutes(5);
 
   @TempDir static Path reference;
   private static LakeSnapshot newTables;
@@ -63,7 +67,7 @@ class ConcurrentRunsTest {
     System.out.println("the second run: " + refused.getMessage());
     assertRefusedNaming(refused.getMessage(), lake.toString(), holder);
 
-    assertEquals(0, first.waitFor(), "the first run failed:\n" + Files.readString(firstLog));
+    assertEquals(0, awaitEnd(first, firstLog), "the first run failed:\n" + Files.readString(firstLog));
     assertEquals(newTables, LakeSnapshot.of(lake));
     LocalPublisher.open(lake, "after-both").close(); // the first run's lock went with its process
   }
@@ -85,7 +89,7 @@ class ConcurrentRunsTest {
       System.out.println("the second run: " + refused.getMessage());
       assertRefusedNaming(refused.getMessage(), "s3://two-runs/lake", holder);
 
-      assertEquals(0, first.waitFor(), "the first run failed:\n" + Files.readString(firstLog));
+      assertEquals(0, awaitEnd(first, firstLog), "the first run failed:\n" + Files.readString(firstLog));
       assertEquals(newTables, LakeSnapshot.of(onDisk));
       assertEquals(List.of(), lockEntries(onDisk), "a lock entry outlived its run");
     }
@@ -103,7 +107,7 @@ class ConcurrentRunsTest {
       Process[] runs = {startLakehouse(logs[0], args.toArray(String[]::new)), startLakehouse(logs[1], args.toArray(String[]::new))};
       int succeeded = 0;
       for (int i = 0; i < 2; i++) {
-        int status = runs[i].waitFor();
+        int status = awaitEnd(runs[i], logs[i]);
         String log = Files.readString(logs[i]);
         if (status == 0) {
           succeeded++;
@@ -131,11 +135,21 @@ class ConcurrentRunsTest {
     return args;
   }
 
+  /** Waits for a run to end, at most {@link #RUN_DEADLINE}, and returns its exit status. */
+  private static int awaitEnd(Process run, Path log) throws Exception {
+    if (!run.waitFor(RUN_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)) {
+      run.destroyForcibly();
+      throw new AssertionError("a run did not end within " + RUN_DEADLINE + ":\n" + Files.readString(log));
+    }
+    return run.exitValue();
+  }
+
   /**
    * Waits until the first run holds the lake (its run id is in the lock file, or in a lock entry
-   * that holds the lock), and returns its run id.
+   * that holds the lock), at most {@link #RUN_DEADLINE}, and returns its run id.
    */
   private static String awaitHolder(Process first, Path log, Path lock) throws Exception {
+    long deadline = System.nanoTime() + RUN_DEADLINE.toNanos();
     while (true) {
       List<Path> files = new ArrayList<>();
       if (Files.isRegularFile(lock)) {
@@ -153,10 +167,14 @@ class ConcurrentRunsTest {
           return id.group(1) != null ? id.group(1) : id.group(2);
         }
       }
-      if (!first.isAlive()) {
+      if (first.waitFor(20, TimeUnit.MILLISECONDS)) {
         throw new AssertionError("the first run ended before it was seen holding the lake:\n" + Files.readString(log));
       }
-      Thread.sleep(20);
+      if (System.nanoTime() > deadline) {
+        first.destroyForcibly();
+        throw new AssertionError(
+            "the first run was not seen holding the lake within " + RUN_DEADLINE + " (lock " + lock + "):\n" + Files.readString(log));
+      }
     }
   }
 

@@ -18,17 +18,20 @@ import org.junit.jupiter.api.io.TempDir;
 import org.stedi.lakehouse.generator.LakeGenerator;
 import org.stedi.lakehouse.model.LakeTable;
 import org.stedi.lakehouse.pipelines.publish.ObjectStorePublisher;
+import org.stedi.lakehouse.pipelines.publish.StoreClockAhead;
 import org.stedi.lakehouse.pipelines.run.LakeRun;
 import org.stedi.lakehouse.testing.LakeSnapshot;
 
 /**
  * Kills a lakehouse run on S3 (a separate process, SIGKILL at a random moment) and checks that
  * once the next command has opened the lake, every table is whole: the previous run's or the new
- * run's, never a mix, and that the killed run's lock lapses with its lease. The moment is drawn from
- * a seed that the test prints; {@code -DkillSeed=N} draws the same moment again.
+ * run's, never a mix, and that the killed run's lock lapses with its lease (the next command's clock
+ * runs ahead of the store's by more than the lease, so nothing waits for it). The moment is drawn
+ * from a seed that the test prints; {@code -DkillSeed=N} draws the same moment again.
  */
 class S3KillDuringRunTest {
-  private static final int LEASE_SECONDS = 4;
+  private static final int LEASE_SECONDS = ObjectStorePublisher.DEFAULT_LEASE_SECONDS;
+  private static final Duration KILL_DEADLINE = Duration.ofSeconds(30);
 
   @Test
   void aKilledS3RunLeavesEveryTableWholeOnceTheNextCommandOpensTheLake(@TempDir Path buckets) throws Exception {
@@ -50,12 +53,16 @@ class S3KillDuringRunTest {
       boolean finished = run.waitFor(delayMillis, TimeUnit.MILLISECONDS);
       if (!finished) {
         run.destroyForcibly();
-        run.waitFor(30, TimeUnit.SECONDS);
+        assertTrue(
+            run.waitFor(KILL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS),
+            "the killed run's process did not end within " + KILL_DEADLINE + " of SIGKILL");
       }
-      // The killed run's lock, if it took it, lapses one lease after its last renewal.
-      Thread.sleep(TimeUnit.SECONDS.toMillis(LEASE_SECONDS + 2));
-      // What the next command does first: take the lock, complete an interrupted publish.
-      ObjectStorePublisher.open(lake, "next-command", Duration.ofSeconds(LEASE_SECONDS)).close();
+      // What the next command does first: take the lock, complete an interrupted publish. The
+      // killed run's lock, if it took it, lapses one lease after its last renewal (and a little
+      // more, for the store's last-modified times, which may count whole seconds).
+      try (StoreClockAhead later = StoreClockAhead.by(Duration.ofSeconds(LEASE_SECONDS + 2))) {
+        ObjectStorePublisher.open(lake, "next-command", Duration.ofSeconds(LEASE_SECONDS)).close();
+      }
       LakeSnapshot afterKill = LakeSnapshot.of(lakeOnDisk);
 
       LakeRun.Result last = Lakehouse.run(LakeJobs.parseOptions(args.toArray(String[]::new)));

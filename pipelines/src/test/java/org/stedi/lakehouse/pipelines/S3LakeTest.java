@@ -42,8 +42,6 @@ class S3LakeTest {
   private static Path s3LakeOnDisk;
   private static ExpectedCounts expected;
   private static LakeRun.Result s3Run;
-  private static long s3Millis;
-  private static long localMillis;
 
   @BeforeAll
   static void runTheLakeLocallyAndOnS3() throws Exception {
@@ -52,13 +50,8 @@ class S3LakeTest {
     expected = LakeGenerator.withAllDefects(SCALE, SEED).generate(s3LakeOnDisk);
     LakeGenerator.withAllDefects(SCALE, SEED).generate(localLake);
 
-    long start = System.nanoTime();
     Lakehouse.run(LakeJobs.parseOptions("--lake=" + localLake));
-    localMillis = (System.nanoTime() - start) / 1_000_000;
-    start = System.nanoTime();
     s3Run = Lakehouse.run(s3Options("s3://" + BUCKET + "/lake"));
-    s3Millis = (System.nanoTime() - start) / 1_000_000;
-    System.out.printf("lakehouse at scale %s: local %d ms, S3 (S3Proxy on 127.0.0.1) %d ms%n", SCALE, localMillis, s3Millis);
   }
 
   @AfterAll

@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.apache.beam.sdk.io.FileSystems;
@@ -29,6 +30,7 @@ import org.stedi.lakehouse.generator.LakeGenerator;
 import org.stedi.lakehouse.model.LakeTable;
 import org.stedi.lakehouse.pipelines.publish.ObjectStoreLock;
 import org.stedi.lakehouse.pipelines.publish.ObjectStorePublisher;
+import org.stedi.lakehouse.pipelines.publish.StoreClockAhead;
 import org.stedi.lakehouse.pipelines.publish.TablePublisher;
 import org.stedi.lakehouse.pipelines.run.LakeException;
 import org.stedi.lakehouse.pipelines.run.LakeRun;
@@ -39,12 +41,14 @@ import org.stedi.lakehouse.testing.LakeSnapshot;
  * writing its files, or once it is copying them into the tables): the run fails with one line after
  * the AWS SDK's retries; the tables keep the rows of the last good run, or, if the publish had
  * begun, the next command on the lake completes it; once the server is back on the same storage and
- * the dead run's lock has lapsed, the next run cleans up and writes the new tables.
+ * the dead run's lock has lapsed, the next run cleans up and writes the new tables. Nothing waits
+ * for the lease: the next run's clock runs ahead of the store's by more than it.
  */
 class S3OutageTest {
   private static final double SCALE = 0.02;
   private static final long SEED = 17;
-  private static final int LEASE_SECONDS = 4;
+  private static final int LEASE_SECONDS = ObjectStorePublisher.DEFAULT_LEASE_SECONDS;
+  private static final Duration MOMENT_DEADLINE = Duration.ofMinutes(5);
   private static final String LAKE = "s3://outage/lake";
   private static final String NEW_EMAIL = "S3.Outage@test.com";
   private static final String NEW_SERIAL = "0b0b0b0b-1111-2222-3333-444444444444";
@@ -76,8 +80,10 @@ class S3OutageTest {
 
     try (S3ProxyServer back = S3ProxyServer.start(buckets)) {
       assertEquals(oldTables, LakeSnapshot.of(onDisk));
-      awaitTheDeadRunsLease();
-      LakeRun.Result next = Lakehouse.run(options(back));
+      LakeRun.Result next;
+      try (StoreClockAhead later = afterTheDeadRunsLease()) {
+        next = Lakehouse.run(options(back));
+      }
       assertTrue(next.report().reconciled(), next.report().toText());
       assertEquals(newTables, LakeSnapshot.of(onDisk));
       assertEquals(List.of(), hiddenLeftovers(onDisk), "the next run left the dead run's files behind");
@@ -97,10 +103,11 @@ class S3OutageTest {
     System.out.println("tables showing files of both runs while the server was down: " + mixed);
 
     try (S3ProxyServer back = S3ProxyServer.start(buckets)) {
-      awaitTheDeadRunsLease();
       // What every command does first on the lake: take the lock, complete the interrupted publish.
       FileSystems.setDefaultPipelineOptions(options(back)); // the server's new port
-      ObjectStorePublisher.open(LAKE, "next-command", Duration.ofSeconds(LEASE_SECONDS)).close();
+      try (StoreClockAhead later = afterTheDeadRunsLease()) {
+        ObjectStorePublisher.open(LAKE, "next-command", Duration.ofSeconds(LEASE_SECONDS)).close();
+      }
       assertEquals(newTables, LakeSnapshot.of(onDisk), "the interrupted publish was not completed");
       assertEquals(List.of(), hiddenLeftovers(onDisk), "the journal or the dead run's files are left");
       LakeRun.Result next = Lakehouse.run(options(back));
@@ -111,8 +118,8 @@ class S3OutageTest {
 
   /**
    * Builds the lake on S3 with a good run, changes the landing data, starts the next run and stops
-   * the server as soon as {@code moment} holds on its storage; returns the run's failure, checked to
-   * be one line.
+   * the server as soon as {@code moment} holds on its storage (at most {@link #MOMENT_DEADLINE}
+   * after the run started); returns the run's failure, checked to be one line.
    */
   private LakeException runUntilTheServerDies(Predicate<Path> moment) throws Exception {
     S3ProxyServer server = S3ProxyServer.start(buckets);
@@ -129,12 +136,17 @@ class S3OutageTest {
     try {
       LakeOptions options = options(server);
       Future<LakeRun.Result> run = runner.submit(() -> Lakehouse.run(options));
+      long deadline = System.nanoTime() + MOMENT_DEADLINE.toNanos();
       while (!moment.test(onDisk)) {
-        if (run.isDone()) {
-          run.get();
-          throw new AssertionError("the run finished before the moment to stop the server came");
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("the moment to stop the server did not come within " + MOMENT_DEADLINE + " of the run's start");
         }
-        Thread.sleep(5);
+        try {
+          run.get(5, TimeUnit.MILLISECONDS);
+          throw new AssertionError("the run finished before the moment to stop the server came");
+        } catch (TimeoutException stillRunning) {
+          // look again
+        }
       }
       server.stop();
       long stopped = System.nanoTime();
@@ -155,9 +167,13 @@ class S3OutageTest {
     }
   }
 
-  /** The dead run could not release its lock; it lapses one lease after its last renewal. */
-  private static void awaitTheDeadRunsLease() throws InterruptedException {
-    Thread.sleep(TimeUnit.SECONDS.toMillis(LEASE_SECONDS + 2));
+  /**
+   * The dead run could not release its lock; it lapses one lease after its last renewal. Until
+   * closed, runs in this process read the store's time as that much later (and a little more, for
+   * the store's last-modified times, which may count whole seconds).
+   */
+  private static StoreClockAhead afterTheDeadRunsLease() {
+    return StoreClockAhead.by(Duration.ofSeconds(LEASE_SECONDS + 2));
   }
 
   /** A journal is written and the run's files are being copied into the table folders. */

@@ -103,8 +103,8 @@ public final class ObjectStoreLock implements AutoCloseable {
 
   /**
    * A lock entry as stored, for example {@code {"run":"20240601-…","host":"etl-1","process":"4242",
-   * "since":"2024-06-01T08:00:00.123Z","leaseMillis":120000,"state":"holding"}}: the fields and their
-   * order are those every earlier version wrote and reads, and fields it does not know are ignored.
+   * "since":"2024-06-01T08:00:00.123Z","leaseMillis":120000,"state":"holding"}}: the fields, in the
+   * order, that earlier versions write and read; fields this one does not know are ignored.
    */
   @JsonPropertyOrder({"run", "host", "process", "since", "leaseMillis", "state"})
   record Entry(String run, String host, String process, String since, Long leaseMillis, String state) {}

@@ -294,8 +294,8 @@ public final class ObjectStorePublisher implements TablePublisher {
 
   /**
    * The switch of one table: copies (source to target, in order) and the files to delete. A journal
-   * is a JSON array of them, each {@code {"table":…,"sources":[…],"targets":[…],"previous":[…]}}: the
-   * fields every earlier version wrote and reads; fields it does not know are ignored.
+   * is a JSON array of them, each {@code {"table":…,"sources":[…],"targets":[…],"previous":[…]}}:
+   * the fields that earlier versions write and read; fields this one does not know are ignored.
    */
   @JsonPropertyOrder({"table", "sources", "targets", "previous"})
   record TableSwitch(

@@ -13,7 +13,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.stedi.lakehouse.model.Column;
 import org.stedi.lakehouse.model.LakeTable;
 import org.stedi.lakehouse.pipelines.run.Lake;
-import org.stedi.lakehouse.pipelines.tools.GlueDdl;
 
 class GlueDdlTest {
   /** Where the committed DDL lives, relative to this module. */

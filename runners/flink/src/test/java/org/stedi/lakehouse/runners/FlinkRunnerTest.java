@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.apache.beam.runners.flink.FlinkPipelineOptions;
+import org.apache.beam.runners.flink.FlinkRunner;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,9 +47,15 @@ class FlinkRunnerTest {
 
   @Test
   void theCommandLineRunsFlinkWithItsOwnDefaults() {
+    String[] args = StediCommand.withProductionDefaults(new String[] {FLINK});
+
+    assertEquals(List.of(FLINK), List.of(args));
+    // Arguments that do not name a runner on the classpath come back unchanged too: these name Flink.
+    FlinkPipelineOptions options = PipelineOptionsFactory.fromArgs(args).as(FlinkPipelineOptions.class);
+    assertEquals(FlinkRunner.class, options.getRunner());
     // The transforms read every grouped bucket once: Flink's batch GroupByKey needs no
     // --reIterableGroupByKeyResult, and the parity runs above go without it.
-    assertEquals(List.of(FLINK), List.of(StediCommand.withProductionDefaults(new String[] {FLINK})));
+    assertEquals(Boolean.FALSE, options.getReIterableGroupByKeyResult());
   }
 
   @Test
