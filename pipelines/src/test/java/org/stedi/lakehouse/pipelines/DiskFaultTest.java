@@ -25,6 +25,7 @@ import org.stedi.lakehouse.model.LakeTable;
 import org.stedi.lakehouse.pipelines.run.LakeException;
 import org.stedi.lakehouse.pipelines.run.LakeRun;
 import org.stedi.lakehouse.testing.LakeSnapshot;
+import org.stedi.lakehouse.model.HiddenNames;
 
 /**
  * A lake on a real file system that fills up or turns read-only (a small tmpfs and read-only
@@ -167,11 +168,7 @@ class DiskFaultTest {
     try (Stream<Path> walk = Files.walk(lake, FileVisitOption.FOLLOW_LINKS)) {
       for (Path file : walk.filter(Files::isRegularFile).toList()) {
         Path relative = lake.relativize(file);
-        boolean hidden = false;
-        for (Path part : relative) {
-          hidden |= part.toString().startsWith("_") || part.toString().startsWith(".");
-        }
-        if (!hidden) {
+        if (HiddenNames.isVisible(lake.toString(), file.toString())) {
           MessageDigest sha = MessageDigest.getInstance("SHA-256");
           try (InputStream in = Files.newInputStream(file)) {
             sha.update(in.readAllBytes());

@@ -25,12 +25,18 @@ public final class HiddenNames {
     if (!file.startsWith(prefix)) {
       return false;
     }
-    for (String part : file.substring(prefix.length()).split("/")) {
-      if (part.isEmpty() || isHidden(part)) {
-        return false;
+    String relative = file.substring(prefix.length());
+    return !relative.isEmpty() && !relative.contains("//") && !hasHiddenName(relative);
+  }
+
+  /** Whether a path relative to a folder ({@code dt=2022-06-01/_temporary/part-0}) has a hidden name on it. */
+  public static boolean hasHiddenName(String relative) {
+    for (String part : relative.split("/")) {
+      if (isHidden(part)) {
+        return true;
       }
     }
-    return true;
+    return false;
   }
 
   /** Whether {@code file} is one of the Parquet files of the table at {@code folder}: visible, and named {@code *.parquet}. */

@@ -25,6 +25,7 @@ import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.io.fs.MoveOptions;
 import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.util.MimeTypes;
+import org.stedi.lakehouse.model.HiddenNames;
 
 /**
  * Publishing on an object store (S3), which has no rename and no links, through Beam's file
@@ -166,7 +167,7 @@ public final class ObjectStorePublisher implements TablePublisher {
     List<String> targets = new ArrayList<>();
     for (String file : list(staged)) {
       String relative = file.substring(staged.length() + 1);
-      if (hidden(relative)) {
+      if (HiddenNames.hasHiddenName(relative)) {
         continue;
       }
       sources.add(file);
@@ -175,7 +176,7 @@ public final class ObjectStorePublisher implements TablePublisher {
     Set<String> incoming = new HashSet<>(targets);
     List<String> previous = new ArrayList<>();
     for (String file : list(table)) {
-      if (!incoming.contains(file) && !hidden(file.substring(table.length() + 1))) {
+      if (!incoming.contains(file) && !HiddenNames.hasHiddenName(file.substring(table.length() + 1))) {
         previous.add(file);
       }
     }
@@ -235,14 +236,7 @@ public final class ObjectStorePublisher implements TablePublisher {
     return root + "/" + TABLE_RECORDS + "/" + tablePath.replace('/', '.');
   }
 
-  private static boolean hidden(String relative) {
-    for (String part : relative.split("/")) {
-      if (part.startsWith("_") || part.startsWith(".")) {
-        return true;
-      }
-    }
-    return false;
-  }
+
 
   private static List<String> list(String folder) throws IOException {
     MatchResult match = FileSystems.match(folder + "/**", EmptyMatchTreatment.ALLOW);

@@ -21,6 +21,7 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.stedi.lakehouse.model.HiddenNames;
 
 /**
  * The object-store publisher's copies, deletes and journal, exercised through Beam's local file
@@ -55,7 +56,7 @@ class ObjectStorePublisherTest {
     try (Stream<Path> walk = Files.walk(table)) {
       for (Path file : walk.filter(Files::isRegularFile).toList()) {
         String relative = table.relativize(file).toString();
-        if (!relative.startsWith("_") && !relative.contains("/_") && !relative.startsWith(".")) {
+        if (HiddenNames.isVisible(table.toString(), file.toString())) {
           files.add(relative + "=" + Files.readString(file));
         }
       }
