@@ -7,16 +7,16 @@ import org.stedi.lakehouse.pipelines.LakeJobs;
 import org.stedi.lakehouse.pipelines.LakeOptions;
 import org.stedi.lakehouse.pipelines.Lakehouse;
 import org.stedi.lakehouse.pipelines.run.Lake;
-import org.stedi.lakehouse.pipelines.run.LakeRun;
 import org.stedi.lakehouse.pipelines.run.LakeJob;
+import org.stedi.lakehouse.pipelines.run.LakeRun;
 
 /**
  * {@code stedi JOB [options]}: runs one of the lake's jobs ({@link LakeJobs#ALL}) and prints its
  * report. The options are Beam's pipeline options ({@link LakeOptions} and every option of the
  * runners on the classpath), parsed by Beam's {@link PipelineOptionsFactory}, with the runner's
- * defaults of a command-line run ({@link RunnerDefaults}); {@code --help} prints Beam's list of
- * them. {@code lakehouse} without {@code --lake} first fills an empty default lake with {@link
- * SampleData}.
+ * defaults of a command-line run ({@link RunnerDefaults}); {@code --help} prints Beam's help of
+ * {@link LakeOptions} and runs nothing. {@code lakehouse} without {@code --lake} first fills an
+ * empty default lake with {@link SampleData}.
  */
 final class RunJobCommand {
   private final LakeJob job;
