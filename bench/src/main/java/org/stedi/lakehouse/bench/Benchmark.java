@@ -52,12 +52,12 @@ public final class Benchmark {
       settings = Settings.parse(args);
     } catch (IllegalArgumentException e) {
       System.err.println("bench: " + e.getMessage());
-      System.err.println(Settings.USAGE);
+      System.err.print(Settings.usage());
       System.exit(2);
       return;
     }
     if (settings.help()) {
-      System.out.println(Settings.USAGE);
+      System.out.print(Settings.usage());
       return;
     }
     Map<String, String> classpaths = new LinkedHashMap<>();

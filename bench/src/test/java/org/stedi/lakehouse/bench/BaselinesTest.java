@@ -57,12 +57,38 @@ class BaselinesTest {
     assertThrows(IllegalArgumentException.class, () -> Settings.parse(new String[] {"--scales=1,10", "--runs=3,3,1"}));
     assertThrows(IllegalArgumentException.class, () -> Settings.parse(new String[] {"--scales=1,x"}));
     assertThrows(IllegalArgumentException.class, () -> Settings.parse(new String[] {"scales=1"}));
+    assertEquals(
+        "unknown option --scale (did you mean --scales?)",
+        assertThrows(IllegalArgumentException.class, () -> Settings.parse(new String[] {"--scale=1"})).getMessage());
     Settings settings = Settings.parse(new String[] {"--scales=0.5,2", "--only=duckdb,direct", "--runs=2"});
     assertEquals(List.of(0.5, 2.0), settings.scales());
     assertEquals(List.of("duckdb", "direct"), settings.implementations().stream().map(Implementation::id).toList());
     assertEquals(2, settings.runsAt(1));
     Settings perScale = Settings.parse(new String[] {"--scales=1,10,100", "--runs=3,3,1"});
     assertEquals(List.of(3, 3, 1), List.of(perScale.runsAt(0), perScale.runsAt(1), perScale.runsAt(2)));
+  }
+
+  @Test
+  void settingsDefaultToEveryImplementationAtThreeScalesAndTakeTheirFlagsAsBenchRunPassesThem() {
+    Settings defaults = Settings.parse(new String[] {});
+    assertEquals(List.of(1.0, 10.0, 100.0), defaults.scales());
+    assertEquals(3, defaults.runsAt(2));
+    assertEquals(1, defaults.seed());
+    assertEquals(Implementation.ALL, defaults.implementations());
+    assertEquals(60, defaults.timeout().toMinutes());
+    assertEquals(List.of(), defaults.jvmOptions());
+    assertTrue(defaults.work().isAbsolute() && defaults.work().endsWith("bench/target/work"), defaults.work().toString());
+    assertTrue(defaults.out().endsWith("docs/benchmarks.md"), defaults.out().toString());
+    assertEquals("bench/run", defaults.command());
+
+    Settings given =
+        Settings.parse(new String[] {"--jvm-options=-Xmx2g  -XX:+UseG1GC", "--timeout-minutes=5", "--seed", "7", "--work=w"});
+    assertEquals(List.of("-Xmx2g", "-XX:+UseG1GC"), given.jvmOptions());
+    assertEquals(5, given.timeout().toMinutes());
+    assertEquals(7, given.seed());
+    assertTrue(given.work().isAbsolute() && given.work().endsWith("w"), given.work().toString());
+    assertTrue(Settings.parse(new String[] {"-h"}).help());
+    assertTrue(Settings.usage().contains("--timeout-minutes"), Settings.usage());
   }
 
   @Test

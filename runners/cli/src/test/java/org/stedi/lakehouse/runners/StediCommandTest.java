@@ -141,10 +141,13 @@ class StediCommandTest {
     Outcome help = stedi("show", "--help");
 
     assertEquals(0, help.status(), help.describe());
-    assertTrue(help.out().startsWith("usage: stedi show TABLE"), help.out());
+    assertTrue(help.out().startsWith("usage: stedi show "), help.out());
+    assertTrue(help.out().lines().findFirst().orElse("").contains(" TABLE"), help.out());
+    assertTrue(help.out().contains("--limit"), help.out());
     for (LakeTable table : LakeTable.values()) {
       assertTrue(help.out().contains(table.tableName()), "show --help does not list " + table.tableName());
     }
+    assertEquals("", help.err());
   }
 
   @Test
@@ -155,6 +158,7 @@ class StediCommandTest {
     assertTrue(help.out().startsWith("usage: stedi ddl "), help.out());
     assertTrue(help.out().contains("--out"), help.out());
     assertFalse(help.out().contains("CREATE EXTERNAL TABLE IF NOT EXISTS"), "ddl --help printed DDL");
+    assertEquals("", help.err());
   }
 
   @Test
@@ -166,6 +170,7 @@ class StediCommandTest {
     for (String option : List.of("--scale", "--seed", "--all-defects")) {
       assertTrue(help.out().contains(option), help.out());
     }
+    assertEquals("", help.err());
   }
 
   // ---------------------------------------------------------------- mistakes a user can fix
@@ -234,6 +239,48 @@ class StediCommandTest {
     String line = assertOneLineFailure(bad, 2);
     assertTrue(line.contains("noSuchOption"), line);
     assertFalse(Files.exists(lake), "a rejected command line touched the lake");
+  }
+
+  @Test
+  void anUnknownPipelineOptionIsOneLineInTheProductsWordsNamingTheHelpToRead() {
+    Outcome bad = stedi("lakehouse", "--bogus=1");
+
+    assertOneLineFailure(bad, 2);
+    assertEquals("stedi: unknown option --bogus; see lakehouse --help", bad.errLines().get(0));
+    assertEquals("", bad.out());
+  }
+
+  @Test
+  void anUnknownPipelineOptionNearAKnownOneSuggestsIt() {
+    Outcome bad = stedi("customer_landing_to_trusted", "--elementsperbucket=1000");
+
+    assertOneLineFailure(bad, 2);
+    assertEquals(
+        "stedi: unknown option --elementsperbucket (did you mean --elementsPerBucket?); see customer_landing_to_trusted --help",
+        bad.errLines().get(0));
+  }
+
+  @Test
+  void anUnknownToolOptionIsOneLineInTheSameWords(@TempDir Path lake) {
+    assertEquals(
+        "stedi: unknown option --bogus; see generate --help",
+        assertOneLineFailure(stedi("generate", "--lake=" + lake, "--bogus=1"), 2));
+    assertEquals("stedi: unknown option --bogus; see ddl --help", assertOneLineFailure(stedi("ddl", "--bogus"), 2));
+    assertEquals(
+        "stedi: unknown option --scal (did you mean --scale?); see generate --help",
+        assertOneLineFailure(stedi("generate", "--lake=" + lake, "--scal=2"), 2));
+    assertEquals(
+        "stedi: unknown option --lak (did you mean --lake?); see generate --help",
+        assertOneLineFailure(stedi("generate", "--lak=" + lake), 2),
+        "an unknown option is the mistake to report, before the missing --lake");
+    assertFalse(Files.exists(lake.resolve("customer")), "a refused generate wrote landing data");
+  }
+
+  @Test
+  void showPassesAnOptionThatIsNotItsOwnToBeamWhichRefusesAnUnknownOne() {
+    assertEquals(
+        "stedi: unknown option --bogus; see show --help",
+        assertOneLineFailure(stedi("show", "customer_trusted", "--lake=" + sharedLake, "--bogus=1"), 2));
   }
 
   @Test
@@ -379,6 +426,13 @@ class StediCommandTest {
   @Test
   void showWithLimitEqualsPrintsTheCountAndThreeAlignedRows() {
     assertShowsThreeAccelerometerRows(stedi("show", "accelerometer_trusted", "--lake=" + sharedLake, "--limit=3"));
+  }
+
+  @Test
+  void showTakesBeamsS3OptionsBesideItsOwn() {
+    assertShowsThreeAccelerometerRows(
+        stedi(
+            "show", "--awsRegion=eu-west-1", "accelerometer_trusted", "--pathStyleAccess=true", "--lake", sharedLake.toString(), "--limit", "3"));
   }
 
   private static void assertShowsThreeAccelerometerRows(Outcome show) {
