@@ -65,7 +65,7 @@ class KillDuringRunTest {
       boolean finished = run.waitFor(delayMillis, TimeUnit.MILLISECONDS);
       if (!finished) {
         run.destroyForcibly();
-        run.waitFor(30, TimeUnit.SECONDS);
+        assertTrue(run.waitFor(30, TimeUnit.SECONDS), "the killed run did not end within 30 s of SIGKILL");
       }
       LakeSnapshot now = LakeSnapshot.of(lake);
       boolean allOld = true;

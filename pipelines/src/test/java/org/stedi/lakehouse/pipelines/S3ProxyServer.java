@@ -72,7 +72,8 @@ final class S3ProxyServer implements AutoCloseable {
         server.close();
         throw new IllegalStateException("S3Proxy did not start:\n" + Files.readString(log));
       }
-      Thread.sleep(100);
+      // Between two attempts, wait for the process rather than the clock: a server that dies is seen at once.
+      process.waitFor(100, TimeUnit.MILLISECONDS);
     }
     return server;
   }
