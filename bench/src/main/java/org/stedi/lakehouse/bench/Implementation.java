@@ -3,6 +3,9 @@ package org.stedi.lakehouse.bench;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import org.stedi.lakehouse.model.LakeTable;
+import org.stedi.lakehouse.model.Zone;
 
 /**
  * One way of building the five tables from a lake's landing data: the lakehouse on one runner, or
@@ -45,21 +48,17 @@ record Implementation(
               "duckdb", "DuckDB SQL, 2 threads", false, "bench", DuckDbJob.class.getName(),
               (lake, out) -> List.of(lake.toString(), out.toString(), "2")));
 
-  /** Where this implementation's tables are, by table name. */
+  /**
+   * Where this implementation's tables are, by table name: the lakehouse writes them into the lake
+   * as the contract lays it out, the baselines into {@code OUT/<table>/}.
+   */
   Map<String, Path> tables(Path lake, Path out) {
-    if (lakehouse) {
-      return Map.of(
-          "customer_trusted", lake.resolve("customer/trusted"),
-          "accelerometer_trusted", lake.resolve("accelerometer/trusted"),
-          "customers_curated", lake.resolve("customer/curated"),
-          "step_trainer_trusted", lake.resolve("step_trainer/trusted"),
-          "machine_learning_curated", lake.resolve("step_trainer/curated"));
+    Map<String, Path> tables = new TreeMap<>();
+    for (LakeTable table : LakeTable.values()) {
+      if (table.zone() != Zone.LANDING) {
+        tables.put(table.tableName(), lakehouse ? lake.resolve(table.path()) : out.resolve(table.tableName()));
+      }
     }
-    return Map.of(
-        "customer_trusted", out.resolve("customer_trusted"),
-        "accelerometer_trusted", out.resolve("accelerometer_trusted"),
-        "customers_curated", out.resolve("customers_curated"),
-        "step_trainer_trusted", out.resolve("step_trainer_trusted"),
-        "machine_learning_curated", out.resolve("machine_learning_curated"));
+    return tables;
   }
 }
