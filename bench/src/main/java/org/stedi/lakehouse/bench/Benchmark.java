@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,10 +28,13 @@ import org.stedi.lakehouse.generator.LakeGenerator;
  * The speed benchmark. For each scale it generates one lake (the serial-number bug and 2% duplicate
  * lines, no malformed lines), then runs every implementation on it a few times, each run in its own
  * JVM measured by {@link Measured}: the lakehouse on the DirectRunner, the SparkRunner (local[2]) and
- * the FlinkRunner (parallelism 2), a hand-written Spark SQL job and DuckDB SQL. After every run it
- * counts the five tables' rows from the Parquet files with DuckDB and stops, printing nothing else,
- * when they differ from the generator's expected counts. Then it prints the medians and the ratios
- * of each lakehouse run to the baselines, and writes them with the machine's description to
+ * the FlinkRunner (parallelism 2), a hand-written Spark SQL job with Spark's defaults ({@link
+ * SparkSqlJob}), the same job tuned for the machine ({@link SparkSqlTunedJob}) and DuckDB SQL. After
+ * every run it counts the five tables' rows from the Parquet files with DuckDB and stops, printing
+ * nothing else, when they differ from the generator's expected counts. A run that fails or exceeds
+ * the timeout ends that implementation's runs at that scale, and it is not run at larger scales.
+ * Then it prints the medians, the ratios of each run to the baselines and the largest scale each
+ * implementation finished within the timeout, and writes them with the machine's description to
  * {@code docs/benchmarks.md} (keeping that page's "## Notes" section).
  *
  * <p>Run it with {@code bench/run}, which builds the project and passes the classpaths; see {@code
@@ -84,6 +88,7 @@ public final class Benchmark {
 
   private Results run() throws Exception {
     Results results = new Results();
+    Map<Implementation, Double> failedAt = new HashMap<>();
     for (int index = 0; index < settings.scales().size(); index++) {
       double scale = settings.scales().get(index);
       int runs = settings.runsAt(index);
@@ -94,6 +99,13 @@ public final class Benchmark {
           scale,
           expected.customerLanding().lines() + expected.accelerometerLanding().lines() + expected.stepTrainerLanding().lines());
       for (Implementation implementation : settings.implementations()) {
+        Double failed = failedAt.get(implementation);
+        if (failed != null && failed < scale) {
+          // What did not finish (memory, time) at a smaller scale does not finish at a larger one.
+          System.out.printf("bench: scale %s, %s: not run, it failed at scale %s%n",
+              Results.scaleName(scale), implementation.label(), Results.scaleName(failed));
+          continue;
+        }
         for (int run = 1; run <= runs; run++) {
           Path out = settings.work().resolve("out-" + implementation.id());
           Path log = settings.work().resolve("logs").resolve(Results.scaleName(scale) + "-" + implementation.id() + "-" + run + ".log");
@@ -113,6 +125,7 @@ public final class Benchmark {
           System.out.println(measured.summary());
           results.add(scale, implementation, measured);
           if (measured.failure() != null) {
+            failedAt.merge(implementation, scale, Math::min);
             break; // a run that fails (memory, time) would fail again: move on
           }
         }

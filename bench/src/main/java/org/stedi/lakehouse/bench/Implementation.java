@@ -9,7 +9,8 @@ import org.stedi.lakehouse.model.Zone;
 
 /**
  * One way of building the five tables from a lake's landing data: the lakehouse on one runner, or
- * one of the hand-written SQL baselines.
+ * one of the hand-written SQL baselines (Spark SQL with Spark's defaults, the same Spark SQL tuned
+ * for the machine, DuckDB).
  *
  * @param id the name used on the command line ({@code --only})
  * @param label the name in the results
@@ -43,6 +44,9 @@ record Implementation(
               (lake, out) -> List.of("lakehouse", "--lake=" + lake, "--runner=FlinkRunner", "--parallelism=2")),
           new Implementation(
               "sparksql", "Spark SQL by hand, local[2]", false, "bench", SparkSqlJob.class.getName(),
+              (lake, out) -> List.of(lake.toString(), out.toString(), "local[2]")),
+          new Implementation(
+              "sparksqltuned", "Spark SQL tuned, local[2]", false, "bench", SparkSqlTunedJob.class.getName(),
               (lake, out) -> List.of(lake.toString(), out.toString(), "local[2]")),
           new Implementation(
               "duckdb", "DuckDB SQL, 2 threads", false, "bench", DuckDbJob.class.getName(),

@@ -44,26 +44,34 @@ final class LakeSql {
     };
   }
 
+  /** The views of the landing data that the statements read. */
+  static final List<String> LANDING_VIEWS = List.of("customer_landing", "accelerometer_landing", "step_trainer_landing");
+
   /**
    * The relations in the order they are computed: the five tables, which are written, and {@code
-   * device_owners}, which is not; each table names its partition column's source, if any.
+   * device_owners}, which is not; each table names its partition column's source, if any, and the
+   * relations (landing views or earlier tables) that its statement reads.
    */
   enum Table {
-    CUSTOMER_TRUSTED("customer_trusted", null, true),
-    ACCELEROMETER_TRUSTED("accelerometer_trusted", "timestamp", true),
-    CUSTOMERS_CURATED("customers_curated", null, true),
-    DEVICE_OWNERS("device_owners", null, false),
-    STEP_TRAINER_TRUSTED("step_trainer_trusted", "sensorReadingTime", true),
-    MACHINE_LEARNING_CURATED("machine_learning_curated", "sensorReadingTime", true);
+    CUSTOMER_TRUSTED("customer_trusted", null, true, "customer_landing"),
+    ACCELEROMETER_TRUSTED("accelerometer_trusted", "timestamp", true, "accelerometer_landing", "customer_trusted"),
+    CUSTOMERS_CURATED("customers_curated", null, true, "customer_trusted", "accelerometer_trusted"),
+    DEVICE_OWNERS("device_owners", null, false, "step_trainer_landing", "accelerometer_landing"),
+    STEP_TRAINER_TRUSTED(
+        "step_trainer_trusted", "sensorReadingTime", true, "step_trainer_landing", "device_owners", "customers_curated"),
+    MACHINE_LEARNING_CURATED(
+        "machine_learning_curated", "sensorReadingTime", true, "step_trainer_trusted", "device_owners", "accelerometer_trusted");
 
     final String tableName;
     final String dayColumn;
     final boolean written;
+    final List<String> reads;
 
-    Table(String tableName, String dayColumn, boolean written) {
+    Table(String tableName, String dayColumn, boolean written, String... reads) {
       this.tableName = tableName;
       this.dayColumn = dayColumn;
       this.written = written;
+      this.reads = List.of(reads);
     }
   }
 

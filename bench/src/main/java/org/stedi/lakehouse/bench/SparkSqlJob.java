@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.timestamp_millis;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
@@ -62,7 +63,7 @@ public final class SparkSqlJob {
         if (table.dayColumn == null) {
           rows.write().mode(SaveMode.Overwrite).option("compression", "snappy").parquet(target);
         } else {
-          rows.withColumn("dt", date_format(timestamp_millis(col(table.dayColumn)), "yyyy-MM-dd"))
+          rows.withColumn("dt", day(table.dayColumn))
               .repartition(col("dt"))
               .write()
               .mode(SaveMode.Overwrite)
@@ -78,8 +79,18 @@ public final class SparkSqlJob {
 
   private static void landing(
       SparkSession spark, LakeSql sql, String name, Path folder, List<String> columns) {
+    readLanding(spark, sql, folder, columns).createOrReplaceTempView(name);
+  }
+
+  /** One landing folder's JSON lines with the declared schema of {@code columns}. */
+  static Dataset<Row> readLanding(SparkSession spark, LakeSql sql, Path folder, List<String> columns) {
     String schema =
         columns.stream().map(c -> sql.q(c) + " " + LakeSql.type(c, "STRING")).collect(Collectors.joining(", "));
-    spark.read().schema(schema).json(folder.toString()).createOrReplaceTempView(name);
+    return spark.read().schema(schema).json(folder.toString());
+  }
+
+  /** The partition value {@code dt} of a row: the UTC day of its epoch-millisecond {@code dayColumn}. */
+  static Column day(String dayColumn) {
+    return date_format(timestamp_millis(col(dayColumn)), "yyyy-MM-dd");
   }
 }

@@ -1,6 +1,7 @@
 package org.stedi.lakehouse.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.stedi.lakehouse.testing.Stedi.EXERCISE_TIME;
 import static org.stedi.lakehouse.testing.Stedi.FRANK;
 import static org.stedi.lakehouse.testing.Stedi.SANTOSH;
@@ -107,6 +108,22 @@ class BaselinesDeviceOwnershipTest {
     assertStepTrainerTables(out);
   }
 
+  @Test
+  void tunedSparkSqlWritesTheSameRowsAsSparkSqlWithItsDefaults() throws Exception {
+    Path lake = landingLake();
+    Path defaults = work.resolve("out-defaults");
+    Path tuned = work.resolve("out-tuned");
+    SparkSqlJob.run(lake, defaults, "local[2]");
+    SparkSqlTunedJob.run(lake, tuned, "local[2]");
+
+    assertStepTrainerTables(tuned);
+    for (String table : Benchmark.TABLES) {
+      List<String> rows = rows(defaults, table, "*");
+      assertEquals(rows, rows(tuned, table, "*"), table);
+      assertTrue(!rows.isEmpty(), table + " has rows on the hand-made lake");
+    }
+  }
+
   private static void assertStepTrainerTables(Path out) throws Exception {
     assertEquals(List.of(FRANK, SANTOSH), rows(out, "customers_curated", "email"));
     assertEquals(STEP_TRAINER_TRUSTED, rows(out, "step_trainer_trusted", "sensorReadingTime, serialNumber, distanceFromObject"));
@@ -115,14 +132,17 @@ class BaselinesDeviceOwnershipTest {
         rows(out, "machine_learning_curated", "sensorReadingTime, serialNumber, distanceFromObject, x, y, z"));
   }
 
-  /** The table's rows under {@code out}, as {@code |}-joined values of the columns, sorted. */
+  /**
+   * The table's rows under {@code out}, as {@code |}-joined values of the columns, sorted; {@code *}
+   * includes the partition column {@code dt} of a partitioned table.
+   */
   private static List<String> rows(Path out, String table, String columns) throws Exception {
     String files =
         TableFolder.parquetFiles(out.resolve(table)).stream().map(f -> "'" + f + "'").collect(Collectors.joining(", "));
     List<String> rows = new ArrayList<>();
     try (Connection db = DriverManager.getConnection("jdbc:duckdb:");
         Statement statement = db.createStatement();
-        ResultSet result = statement.executeQuery("SELECT " + columns + " FROM read_parquet([" + files + "])")) {
+        ResultSet result = statement.executeQuery("SELECT " + columns + " FROM read_parquet([" + files + "], hive_partitioning = true)")) {
       int width = result.getMetaData().getColumnCount();
       while (result.next()) {
         List<String> values = new ArrayList<>();

@@ -6,12 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.stedi.lakehouse.generator.ExpectedCounts;
 import org.stedi.lakehouse.generator.LakeGenerator;
+import org.stedi.lakehouse.testing.TableFolder;
 
 class BaselinesTest {
 
@@ -29,6 +35,101 @@ class BaselinesTest {
     assertTrue(
         Files.list(work.resolve("out/machine_learning_curated")).allMatch(p -> p.getFileName().toString().startsWith("dt=")),
         "reading tables are partitioned by day");
+  }
+
+  @Test
+  void tunedSparkSqlWritesTheTablesTheGeneratorExpectsWithFewFilesPerDay(@TempDir Path work) throws Exception {
+    Path lake = work.resolve("lake");
+    ExpectedCounts expected =
+        LakeGenerator.builder().scale(0.05).seed(1).serialNumberBug(30).duplicateRate(0.05).build().generate(lake);
+    Path out = work.resolve("out");
+
+    SparkSqlTunedJob.run(lake, out, "local[2]");
+
+    Implementation tuned = Implementation.ALL.stream().filter(i -> i.id().equals("sparksqltuned")).findFirst().orElseThrow();
+    assertEquals(Benchmark.expectedRows(expected), Benchmark.countRows(tuned.tables(lake, out)));
+    for (String table : List.of("accelerometer_trusted", "step_trainer_trusted", "machine_learning_curated")) {
+      List<Path> days;
+      try (Stream<Path> list = Files.list(out.resolve(table))) {
+        days = list.filter(p -> p.getFileName().toString().startsWith("dt=")).toList();
+      }
+      assertTrue(!days.isEmpty(), table + " is partitioned by day");
+      for (Path day : days) {
+        // local[2]: 4 shuffle partitions, so at most one file per write task and day
+        assertTrue(TableFolder.parquetFiles(day).size() <= 4, day + ": " + TableFolder.parquetFiles(day));
+      }
+    }
+  }
+
+  @Test
+  void eachStatementReadsExactlyTheRelationsItsTableDeclares() {
+    LakeSql sql = new LakeSql(identifier -> '`' + identifier + '`');
+    List<String> relations = new ArrayList<>(LakeSql.LANDING_VIEWS);
+    for (LakeSql.Table table : LakeSql.Table.values()) {
+      Set<String> read = new TreeSet<>();
+      for (String relation : relations) {
+        if (Pattern.compile("\\b" + relation + "\\b").matcher(sql.select(table)).find()) {
+          read.add(relation);
+        }
+      }
+      assertEquals(new TreeSet<>(table.reads), read, table.tableName);
+      relations.add(table.tableName);
+    }
+  }
+
+  @Test
+  void theTunedJobCachesTheRelationsUsedMoreThanOnceIncludingTwoLandingViews() {
+    Map<String, Integer> uses = SparkSqlTunedJob.uses();
+    assertEquals(1, uses.get("customer_landing"));
+    assertEquals(2, uses.get("accelerometer_landing"), "accelerometer_trusted and device_owners");
+    assertEquals(2, uses.get("step_trainer_landing"), "device_owners and step_trainer_trusted");
+    assertEquals(3, uses.get("customer_trusted"), "written, accelerometer_trusted and customers_curated");
+    assertEquals(2, uses.get("device_owners"), "step_trainer_trusted and machine_learning_curated");
+    assertEquals(1, uses.get("machine_learning_curated"), "written only");
+  }
+
+  @Test
+  void scalingTableShowsTheLargestScaleFinishedWithinTheTimeoutAndTheFirstThatWasNot() {
+    Settings settings =
+        Settings.parse(new String[] {"--scales=1,10,100", "--only=direct,flink,sparksqltuned,duckdb", "--timeout-minutes=30"});
+    Map<String, Implementation> byId = new java.util.HashMap<>();
+    settings.implementations().forEach(i -> byId.put(i.id(), i));
+    Results results = new Results();
+    for (double scale : List.of(1.0, 10.0, 100.0)) {
+      results.landingLines(scale, (long) (scale * 1000));
+    }
+    results.add(1, byId.get("direct"), Run.measured(20_000, "cpuMillis=1 peakRssKiB=1024"));
+    results.add(10, byId.get("direct"), Run.measured(90_000, "cpuMillis=1 peakRssKiB=1024"));
+    results.add(10, byId.get("direct"), Run.measured(110_000, "cpuMillis=1 peakRssKiB=1024"));
+    results.add(100, byId.get("direct"), Run.failed(1_800_000, "timed out after 30 min", Path.of("log")));
+    results.add(1, byId.get("flink"), Run.failed(5_000, "exit code 1, out of memory", Path.of("log")));
+    for (double scale : List.of(1.0, 10.0, 100.0)) {
+      results.add(scale, byId.get("sparksqltuned"), Run.measured((long) (scale * 1000), "cpuMillis=1 peakRssKiB=1024"));
+    }
+
+    String page = new ResultsPage(settings, "a machine", results).markdown();
+
+    assertTrue(page.contains("| implementation | largest scale finished within 30 min | wall (s) there | first scale not finished |\n"), page);
+    assertTrue(page.contains("| lakehouse, DirectRunner | 10 | 100.0 | 100: timed out after 30 min |\n"), page);
+    assertTrue(page.contains("| lakehouse, FlinkRunner parallelism 2 | none | | 1: exit code 1, out of memory |\n"), page);
+    assertTrue(page.contains("| Spark SQL tuned, local[2] | 100 | 100.0 | none up to 100 |\n"), page);
+    assertTrue(page.contains("| DuckDB SQL, 2 threads | not run | | |\n"), page);
+  }
+
+  @Test
+  void theSparkRunnerTargetIsMeasuredAgainstTheFasterSparkSqlJob() {
+    Settings settings = Settings.parse(new String[] {"--scales=100", "--only=spark,sparksql,sparksqltuned"});
+    Results results = new Results();
+    results.landingLines(100, 1000);
+    long[] wallMillis = {200_000, 300_000, 150_000};
+    for (int i = 0; i < 3; i++) {
+      results.add(100, settings.implementations().get(i), Run.measured(wallMillis[i], "cpuMillis=1 peakRssKiB=1024"));
+    }
+
+    String page = new ResultsPage(settings, "a machine", results).markdown();
+
+    assertTrue(page.contains("| lakehouse, SparkRunner local[2] | 200.0 | 0.0 | 1 | 1 | 0.67x | 1.33x | - |\n"), page);
+    assertTrue(page.contains("than the faster Spark SQL job (<= 1.0x) | 1.33x of Spark SQL tuned, local[2] | no |\n"), page);
   }
 
   @Test
