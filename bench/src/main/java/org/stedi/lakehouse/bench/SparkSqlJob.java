@@ -29,22 +29,35 @@ public final class SparkSqlJob {
   private SparkSqlJob() {}
 
   public static void main(String[] args) throws Exception {
+    runFromArguments("SparkSqlJob", args, SparkSqlJob::run);
+  }
+
+  /** A Spark SQL baseline: writes the five tables of a lake under an output folder. */
+  interface Job {
+    void run(Path lake, Path out, String master);
+  }
+
+  /** Runs {@code job} on the command line {@code LAKE OUT [MASTER]}; exits 2 on a wrong one. */
+  static void runFromArguments(String name, String[] args, Job job) {
     if (args.length < 2) {
-      System.err.println("usage: SparkSqlJob LAKE OUT [MASTER]");
+      System.err.println("usage: " + name + " LAKE OUT [MASTER]");
       System.exit(2);
     }
-    run(Path.of(args[0]).toAbsolutePath(), Path.of(args[1]).toAbsolutePath(), args.length > 2 ? args[2] : "local[2]");
+    job.run(Path.of(args[0]).toAbsolutePath(), Path.of(args[1]).toAbsolutePath(), args.length > 2 ? args[2] : "local[2]");
+  }
+
+  /** The settings every baseline session has: no UI, UTC. */
+  static SparkSession.Builder session(String appName, String master) {
+    return SparkSession.builder()
+        .appName(appName)
+        .master(master)
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.session.timeZone", "UTC");
   }
 
   /** Writes the five tables of {@code lake} under {@code out}, replacing what is there. */
   static void run(Path lake, Path out, String master) {
-    SparkSession spark =
-        SparkSession.builder()
-            .appName("stedi-spark-sql")
-            .master(master)
-            .config("spark.ui.enabled", "false")
-            .config("spark.sql.session.timeZone", "UTC")
-            .getOrCreate();
+    SparkSession spark = session("stedi-spark-sql", master).getOrCreate();
     try {
       LakeSql sql = new LakeSql(identifier -> '`' + identifier + '`');
       landing(spark, sql, "customer_landing", lake.resolve("customer/landing"), LakeSql.CUSTOMER_COLUMNS);

@@ -69,21 +69,13 @@ public final class SparkSqlTunedJob {
   private SparkSqlTunedJob() {}
 
   public static void main(String[] args) throws Exception {
-    if (args.length < 2) {
-      System.err.println("usage: SparkSqlTunedJob LAKE OUT [MASTER]");
-      System.exit(2);
-    }
-    run(Path.of(args[0]).toAbsolutePath(), Path.of(args[1]).toAbsolutePath(), args.length > 2 ? args[2] : "local[2]");
+    SparkSqlJob.runFromArguments("SparkSqlTunedJob", args, SparkSqlTunedJob::run);
   }
 
   /** Writes the five tables of {@code lake} under {@code out}, replacing what is there. */
   static void run(Path lake, Path out, String master) {
     SparkSession spark =
-        SparkSession.builder()
-            .appName("stedi-spark-sql-tuned")
-            .master(master)
-            .config("spark.ui.enabled", "false")
-            .config("spark.sql.session.timeZone", "UTC")
+        SparkSqlJob.session("stedi-spark-sql-tuned", master)
             .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
             .config("spark.sql.adaptive.enabled", "true")
             .config("spark.sql.adaptive.coalescePartitions.enabled", "true")
