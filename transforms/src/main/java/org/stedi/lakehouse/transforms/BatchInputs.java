@@ -4,7 +4,7 @@ import org.apache.beam.sdk.values.PCollection;
 
 /**
  * The check that the public transforms make of their inputs in {@code expand}: they are batch
- * transforms, since their size-adaptive buckets and side inputs need the whole of each input.
+ * transforms, since their bucket counts (unless fixed) and side inputs need the whole of each input.
  */
 final class BatchInputs {
 

@@ -27,13 +27,15 @@ import org.stedi.lakehouse.model.AccelerometerReading;
 import org.stedi.lakehouse.model.StepTrainerReading;
 
 /**
- * Size-adaptive grouping: instead of one shuffle key per join or de-duplication key, elements are
- * grouped into {@code B} buckets by a stable hash of their key, with {@code B} derived from the
- * data, {@code ceil(n / e)} for {@code n} elements in all and {@code e} the pipeline's {@link
- * GroupingOptions#getElementsPerBucket()} (100,000 by default). Each bucket then holds about {@code
- * e} elements, whatever the size of the input, so the work of one
- * bucket fits comfortably in a worker's memory, and the number of shuffle groups grows with the data
- * rather than with the number of distinct keys.
+ * Bucketed grouping: instead of one shuffle key per join or de-duplication key, elements are
+ * grouped into {@code B} buckets by a stable hash of their key. {@code B} is the pipeline's {@link
+ * GroupingOptions#getBuckets()} when it sets one (the lake pipelines size it from the landing data
+ * before the run); otherwise it is counted from the data, {@code ceil(n / e)} for {@code n}
+ * elements in all and {@code e} the pipeline's {@link GroupingOptions#getElementsPerBucket()}
+ * (100,000 by default), at the cost of a pass over the input and a side input. Either way each
+ * bucket holds a bounded number of elements, so the work of one bucket fits in a worker's memory,
+ * and the number of shuffle groups grows with the data rather than with the number of distinct
+ * keys.
  *
  * <p>Why: a runner pays a fixed cost per group (the DirectRunner about a millisecond per key, Spark
  * and Flink an object and a call per key); grouping millions of distinct readings one key each is
@@ -45,10 +47,22 @@ final class Buckets {
 
   private Buckets() {}
 
-  /** A side input holding the number of buckets for the total size of the given collections. */
-  static PCollectionView<Integer> countFor(String name, List<PCollection<?>> inputs) {
-    long elementsPerBucket =
-        inputs.get(0).getPipeline().getOptions().as(GroupingOptions.class).getElementsPerBucket();
+  /**
+   * The number of buckets of a grouping of the given collections: {@link
+   * GroupingOptions#getBuckets()} when the pipeline sets it (no extra step), else counted from the
+   * collections' total size ({@code ceil(n / --elementsPerBucket)}), which costs a pass over them
+   * and a singleton side input.
+   */
+  static Count countFor(String name, List<PCollection<?>> inputs) {
+    GroupingOptions options = inputs.get(0).getPipeline().getOptions().as(GroupingOptions.class);
+    Integer fixed = options.getBuckets();
+    if (fixed != null) {
+      if (fixed < 1) {
+        throw new IllegalArgumentException("--buckets must be at least 1, got " + fixed);
+      }
+      return new Count(fixed, null);
+    }
+    long elementsPerBucket = options.getElementsPerBucket();
     if (elementsPerBucket < 1) {
       throw new IllegalArgumentException("--elementsPerBucket must be at least 1, got " + elementsPerBucket);
     }
@@ -57,11 +71,21 @@ final class Buckets {
       ones = ones.and(countOnes(name + "Input" + i, inputs.get(i)));
     }
     // Without defaults and with a default view value: an empty input costs no extra steps.
-    return ones.apply("Flatten" + name + "Counts", Flatten.pCollections())
-        .apply("Sum" + name + "Counts", Sum.longsGlobally().withoutDefaults())
-        .apply("BucketsFor" + name, ParDo.of(new BucketCountFn(elementsPerBucket)))
-        .apply("View" + name + "Buckets", View.<Integer>asSingleton().withDefaultValue(1));
+    return new Count(
+        0,
+        ones.apply("Flatten" + name + "Counts", Flatten.pCollections())
+            .apply("Sum" + name + "Counts", Sum.longsGlobally().withoutDefaults())
+            .apply("BucketsFor" + name, ParDo.of(new BucketCountFn(elementsPerBucket)))
+            .apply("View" + name + "Buckets", View.<Integer>asSingleton().withDefaultValue(1)));
   }
+
+  /**
+   * A grouping's number of buckets: fixed, or a side input counted from the data.
+   *
+   * @param fixed the number of buckets, when {@code counted} is null
+   * @param counted the counted number of buckets, or null
+   */
+  record Count(int fixed, PCollectionView<Integer> counted) implements java.io.Serializable {}
 
   private static <T> PCollection<Long> countOnes(String name, PCollection<T> input) {
     return input.apply("Count" + name, ParDo.of(new BundleCountFn<T>())).setCoder(VarLongCoder.of());
@@ -94,10 +118,11 @@ final class Buckets {
       String name,
       PCollection<T> input,
       SerializableFunction<T, Integer> keyHash,
-      PCollectionView<Integer> buckets,
+      Count buckets,
       Coder<T> coder) {
+    ParDo.SingleOutput<T, KV<Integer, T>> assign = ParDo.of(new AssignFn<>(keyHash, buckets));
     return input
-        .apply(name, ParDo.of(new AssignFn<>(keyHash, buckets)).withSideInputs(buckets))
+        .apply(name, buckets.counted() == null ? assign : assign.withSideInputs(buckets.counted()))
         .setCoder(KvCoder.of(VarIntCoder.of(), coder));
   }
 
@@ -212,9 +237,9 @@ final class Buckets {
 
   private static final class AssignFn<T> extends DoFn<T, KV<Integer, T>> {
     private final SerializableFunction<T, Integer> keyHash;
-    private final PCollectionView<Integer> buckets;
+    private final Count buckets;
 
-    AssignFn(SerializableFunction<T, Integer> keyHash, PCollectionView<Integer> buckets) {
+    AssignFn(SerializableFunction<T, Integer> keyHash, Count buckets) {
       this.keyHash = keyHash;
       this.buckets = buckets;
     }
@@ -222,7 +247,8 @@ final class Buckets {
     @ProcessElement
     public void processElement(ProcessContext c) {
       T element = c.element();
-      c.output(KV.of(bucketOf(keyHash.apply(element), c.sideInput(buckets)), element));
+      int count = buckets.counted() == null ? buckets.fixed() : c.sideInput(buckets.counted());
+      c.output(KV.of(bucketOf(keyHash.apply(element), count), element));
     }
   }
 }

@@ -38,7 +38,7 @@ import org.stedi.lakehouse.model.Customer;
  * remaining ties go to the greater value of the other fields in column order, strings compared by
  * UTF-16 code units, an absent value lowest.
  *
- * <p><b>Scale:</b> the records are grouped into size-adaptive buckets of about a hundred thousand
+ * <p><b>Scale:</b> the records are grouped into bounded-size buckets of about a hundred thousand
  * records by a hash of the normalised email (all records of one email meet in one bucket), and each
  * bucket is streamed once, keeping only the current record per email in a map. Memory per bucket is
  * bounded by its distinct emails, however many records one email has; the number of shuffle groups
@@ -52,8 +52,8 @@ import org.stedi.lakehouse.model.Customer;
  * {@code kept}. Superseded records = {@code records - currentRecords}.
  *
  * <p><b>Batch only:</b> every input must be bounded; {@code expand} throws an {@link
- * IllegalArgumentException} naming an unbounded one. (The size-adaptive buckets are sized from the
- * whole input.)
+ * IllegalArgumentException} naming an unbounded one. (Unless {@code --buckets} fixes their number, the buckets
+ * are sized from the whole input: see {@link GroupingOptions}.)
  */
 public final class ConsentFilter extends PTransform<PCollection<Customer>, PCollection<Customer>> {
 
@@ -147,7 +147,7 @@ public final class ConsentFilter extends PTransform<PCollection<Customer>, PColl
 
   private static <T> PCollection<T> keepCurrentConsenting(PCollection<T> records, Coder<T> coder, Rule<T> rule) {
     PCollection<T> counted = records.apply("CountRecords", ParDo.of(new CountRecordsFn<T>())).setCoder(coder);
-    PCollectionView<Integer> buckets = Buckets.countFor("Customers", List.of(counted));
+    Buckets.Count buckets = Buckets.countFor("Customers", List.of(counted));
     return Buckets.assign("BucketByNormalizedEmail", counted, r -> rule.normalizedEmail(r).hashCode(), buckets, coder)
         .apply("GroupBuckets", GroupByKey.create())
         .apply("KeepCurrentConsentingRecords", ParDo.of(new KeepCurrentConsentingFn<>(rule)))

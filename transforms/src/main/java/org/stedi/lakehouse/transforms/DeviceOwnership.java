@@ -66,7 +66,7 @@ import org.stedi.lakehouse.model.StepTrainerReading;
  * <ol>
  *   <li>Both sides are reduced to (millisecond, device) and (millisecond, user) before the shuffle
  *       (a user's two or three readings of one millisecond leave a bundle as one) and grouped in
- *       size-adaptive buckets by a hash of the millisecond (about {@link
+ *       bounded-size buckets by a hash of the millisecond (about {@link
  *       GroupingOptions#getElementsPerBucket()} entries each). A bucket is read once; it keeps its
  *       distinct devices and users per millisecond and emits, per device, its reading times and its
  *       evidence count per user, summed over the bucket. Memory is bounded by the bucket's distinct
@@ -87,8 +87,8 @@ import org.stedi.lakehouse.model.StepTrainerReading;
  * {@code devicesWithoutMajority}, {@code devicesTied}; {@code devices} is the sum of the other four.
  *
  * <p><b>Batch only:</b> both inputs must be bounded; {@code expand} throws an {@link
- * IllegalArgumentException} naming an unbounded one. (The size-adaptive buckets are sized from the
- * whole input.)
+ * IllegalArgumentException} naming an unbounded one. (Unless {@code --buckets} fixes their number, the buckets
+ * are sized from the whole input: see {@link GroupingOptions}.)
  */
 public final class DeviceOwnership
     extends PTransform<PCollection<StepTrainerReading>, PCollection<DeviceAttribution>> {
@@ -183,7 +183,7 @@ public final class DeviceOwnership
   /** The rule on (millisecond, device) and (millisecond, normalised user) pairs, duplicates allowed. */
   private static PCollection<DeviceAttribution> attribute(
       PCollection<KV<Long, String>> deviceTimes, PCollection<KV<Long, String>> userTimes) {
-    PCollectionView<Integer> buckets = Buckets.countFor("OwnershipBuckets", List.of(deviceTimes, userTimes));
+    Buckets.Count buckets = Buckets.countFor("OwnershipBuckets", List.of(deviceTimes, userTimes));
     PCollection<KV<Integer, Iterable<RawUnionValue>>> byMillisecond =
         Buckets.coGroup(
             "GroupDevicesAndPhonesByMillisecond",

@@ -50,8 +50,9 @@ import org.stedi.lakehouse.model.Customer;
  * }</pre>
  *
  * <p><b>Batch only:</b> every input, the one given at construction too, must be bounded; {@code
- * expand} throws an {@link IllegalArgumentException} naming an unbounded one. (The size-adaptive
- * buckets are sized from the whole input, and the side inputs are whole collections.)
+ * expand} throws an {@link IllegalArgumentException} naming an unbounded one. (Unless {@code
+ * --buckets} fixes their number, the buckets are sized from the whole input, see {@link
+ * GroupingOptions}; the side inputs are whole collections.)
  */
 public final class EmailJoin {
 
@@ -157,7 +158,7 @@ public final class EmailJoin {
    *
    * <p><b>Scale:</b> the readings are never grouped by user. The customers' emails (with their
    * consent dates) become a side input map, broadcast to every worker, and each reading is checked
-   * against it in a map step; only the kept readings are shuffled once, in size-adaptive buckets of
+   * against it in a map step; only the kept readings are shuffled once, in bounded-size buckets of
    * about a hundred thousand readings grouped by a hash of the whole reading, where duplicates are
    * dropped in memory. A user with millions of readings is therefore not a hot key. The
    * cost is memory: each worker holds the map of customer emails (about 100 bytes per customer,
@@ -224,6 +225,8 @@ public final class EmailJoin {
     // Landing files hold long runs of one user's readings: remember the last look-up.
     private transient String lastUser;
     private transient Long lastConsent;
+    // The side input of this bundle, read once: a runner may build the map on every read of it.
+    private transient Map<String, Long> consent;
 
     KeepKnownUsersFn(PCollectionView<Map<String, Long>> consentByEmail, boolean consentSinceDate) {
       this.consentByEmail = consentByEmail;
@@ -234,6 +237,7 @@ public final class EmailJoin {
     public void startBundle() {
       lastUser = null;
       lastConsent = null;
+      consent = null;
     }
 
     @ProcessElement
@@ -241,7 +245,10 @@ public final class EmailJoin {
       readings.inc();
       AccelerometerReading reading = c.element();
       if (!reading.user().equals(lastUser)) {
-        lastConsent = c.sideInput(consentByEmail).get(reading.normalizedUser());
+        if (consent == null) {
+          consent = c.sideInput(consentByEmail);
+        }
+        lastConsent = consent.get(reading.normalizedUser());
         lastUser = reading.user();
       }
       if (lastConsent == null) {
@@ -265,7 +272,7 @@ public final class EmailJoin {
    *
    * <p><b>Scale:</b> the readings are first reduced to the set of their distinct users with a
    * combiner, so a user with millions of readings becomes one entry before the shuffle; customers
-   * and user sets are then co-grouped in size-adaptive buckets (by a hash of the email, about a
+   * and user sets are then co-grouped in bounded-size buckets (by a hash of the email, about a
    * hundred thousand elements each). Nothing is broadcast, so the number of customers is not
    * bounded by a worker's memory.
    *
@@ -331,7 +338,7 @@ public final class EmailJoin {
     PCollection<String> users =
         readings.apply("NormalizeReadingUsers", ParDo.of(new NormalizedUserFn())).setCoder(StringUtf8Coder.of());
     PCollection<T> counted = customers.apply("CountCustomers", ParDo.of(new CountCustomersFn<T>())).setCoder(coder);
-    PCollectionView<Integer> buckets = Buckets.countFor("EmailBuckets", List.of(counted, users));
+    Buckets.Count buckets = Buckets.countFor("EmailBuckets", List.of(counted, users));
     PCollection<KV<Integer, Set<String>>> usersByBucket =
         Buckets.assign("BucketReadingUsers", users, String::hashCode, buckets, StringUtf8Coder.of())
             .apply("CollectDistinctUsers", Combine.perKey(new DistinctUsersFn()));

@@ -45,7 +45,7 @@ import org.stedi.lakehouse.model.DeviceAttribution;
  * <p>{@link #ofEmails} does the same for customers of any type keyed by email, for data without
  * {@link Customer} records.
  *
- * <p><b>Scale:</b> devices and customers are co-grouped by a hash of the email in size-adaptive
+ * <p><b>Scale:</b> devices and customers are co-grouped by a hash of the email in bounded-size
  * buckets (about {@link GroupingOptions#getElementsPerBucket()} elements each); nothing is broadcast,
  * and a customer with many devices costs one entry per device.
  *
@@ -55,8 +55,8 @@ import org.stedi.lakehouse.model.DeviceAttribution;
  * whose {@code serialNumber} is none of their devices' (the serial-number bug, measured).
  *
  * <p><b>Batch only:</b> both inputs must be bounded; {@code expand} throws an {@link
- * IllegalArgumentException} naming an unbounded one. (The size-adaptive buckets are sized from the
- * whole input.)
+ * IllegalArgumentException} naming an unbounded one. (Unless {@code --buckets} fixes their number, the buckets
+ * are sized from the whole input: see {@link GroupingOptions}.)
  */
 public final class OwnedDevices
     extends PTransform<PCollection<DeviceAttribution>, PCollection<KV<String, Customer>>> {
@@ -159,7 +159,7 @@ public final class OwnedDevices
     KvCoder<String, String> ownerCoder = KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of());
     PCollection<KV<String, String>> owners =
         devices.apply("KeyDevicesByOwner", ParDo.of(new OwnerFn())).setCoder(ownerCoder);
-    PCollectionView<Integer> buckets = Buckets.countFor("OwnerBuckets", List.of(owners, customers));
+    Buckets.Count buckets = Buckets.countFor("OwnerBuckets", List.of(owners, customers));
     return Buckets.coGroup(
             "GroupDevicesWithCustomers",
             Buckets.assign("BucketDevicesByOwner", owners, o -> o.getKey().hashCode(), buckets, ownerCoder),

@@ -36,7 +36,7 @@ final class SemiJoins {
   /**
    * A side input mapping a key of each customer (normalised email, serial number) to the earliest
    * research consent date among the customers with that key ({@link #NO_CONSENT} if none has one).
-   * The per-key minimum is taken by a combiner over size-adaptive {@link Buckets} of keys, so a key
+   * The per-key minimum is taken by a combiner over bounded-size {@link Buckets} of keys, so a key
    * shared by millions of customers costs one map entry, and the number of shuffle groups stays small.
    */
   static PCollectionView<Map<String, Long>> earliestConsentBy(
@@ -75,7 +75,7 @@ final class SemiJoins {
   private static PCollectionView<Map<String, Long>> earliestPerKey(
       PCollection<KV<String, Long>> consentByKey, String keyName) {
     KvCoder<String, Long> entryCoder = ENTRY_CODER;
-    PCollectionView<Integer> buckets = Buckets.countFor("ConsentBy" + keyName, List.of(consentByKey));
+    Buckets.Count buckets = Buckets.countFor("ConsentBy" + keyName, List.of(consentByKey));
     return Buckets.assign(
             "BucketConsentBy" + keyName, consentByKey, entry -> entry.getKey().hashCode(), buckets, entryCoder)
         .apply("EarliestConsentPer" + keyName, Combine.perKey(new EarliestPerKeyFn()))
@@ -171,7 +171,7 @@ final class SemiJoins {
   }
 
   /**
-   * Each distinct element once. Elements are grouped into size-adaptive {@link Buckets} by a hash of
+   * Each distinct element once. Elements are grouped into bounded-size {@link Buckets} by a hash of
    * their value, so all copies of an element meet in one bucket, which is de-duplicated in memory
    * (about {@link GroupingOptions#getElementsPerBucket()} elements); the copies beyond the first are added to
    * one counter, the distinct elements to the other.
@@ -207,7 +207,7 @@ final class SemiJoins {
 
     @Override
     public PCollection<T> expand(PCollection<T> input) {
-      PCollectionView<Integer> buckets = Buckets.countFor("Distinct", List.of(input));
+      Buckets.Count buckets = Buckets.countFor("Distinct", List.of(input));
       return Buckets.assign("AssignBuckets", input, valueHash, buckets, coder)
           .apply("GroupBuckets", GroupByKey.create())
           .apply("KeepOneCopy", ParDo.of(new KeepOneFn<T>(namespace, duplicatesCounter, keptCounter)))

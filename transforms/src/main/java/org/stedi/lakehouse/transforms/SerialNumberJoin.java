@@ -48,7 +48,7 @@ import org.stedi.lakehouse.model.StepTrainerReading;
  * <p><b>Scale:</b> the owners are reduced to one value per serial number with a combiner (a
  * serial shared by millions of customers costs one entry), and that map is a side input broadcast
  * to every worker. The readings are checked against it in a map step and shuffled once, in
- * size-adaptive buckets of about a hundred thousand readings grouped by a hash of the whole reading,
+ * bounded-size buckets of about a hundred thousand readings grouped by a hash of the whole reading,
  * where duplicates are dropped in memory. They are never grouped by serial, so a device with
  * millions of readings is not a hot key.
  *
@@ -58,8 +58,9 @@ import org.stedi.lakehouse.model.StepTrainerReading;
  * {@code readingsBeforeConsent}, {@code duplicateReadings}, {@code readingsKept}.
  *
  * <p><b>Batch only:</b> every input, the one given at construction too, must be bounded; {@code
- * expand} throws an {@link IllegalArgumentException} naming an unbounded one. (The size-adaptive
- * buckets are sized from the whole input, and the side input is a whole collection.)
+ * expand} throws an {@link IllegalArgumentException} naming an unbounded one. (Unless {@code
+ * --buckets} fixes their number, the buckets are sized from the whole input, see {@link
+ * GroupingOptions}; the side input is a whole collection.)
  */
 public final class SerialNumberJoin
     extends PTransform<PCollection<StepTrainerReading>, PCollection<StepTrainerReading>> {
@@ -189,6 +190,8 @@ public final class SerialNumberJoin
     private final Counter readings = Metrics.counter(SerialNumberJoin.class, READINGS);
     private final Counter unknownSerials;
     private final Counter beforeConsent = Metrics.counter(SerialNumberJoin.class, READINGS_BEFORE_CONSENT);
+    // The side input of this bundle, read once: a runner may build the map on every read of it.
+    private transient Map<String, Long> consent;
 
     KeepKnownSerialsFn(
         PCollectionView<Map<String, Long>> consentBySerial, boolean consentSinceDate, String unknownCounter) {
@@ -197,11 +200,19 @@ public final class SerialNumberJoin
       this.unknownSerials = Metrics.counter(SerialNumberJoin.class, unknownCounter);
     }
 
+    @StartBundle
+    public void startBundle() {
+      consent = null;
+    }
+
     @ProcessElement
     public void processElement(ProcessContext c) {
       readings.inc();
       StepTrainerReading reading = c.element();
-      Long since = c.sideInput(consentBySerial).get(reading.serialNumber());
+      if (consent == null) {
+        consent = c.sideInput(consentBySerial);
+      }
+      Long since = consent.get(reading.serialNumber());
       if (since == null) {
         unknownSerials.inc();
       } else if (consentSinceDate && reading.sensorReadingTime() < since) {

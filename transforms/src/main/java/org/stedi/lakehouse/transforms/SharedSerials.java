@@ -33,15 +33,15 @@ import org.stedi.lakehouse.model.Customer;
  * of two or more emails, with the number of records that carry it.
  *
  * <p><b>Scale:</b> per serial number a combiner keeps the record count and at most two distinct
- * emails, in size-adaptive buckets by a hash of the serial: constant memory per serial, however many
+ * emails, in bounded-size buckets by a hash of the serial: constant memory per serial, however many
  * customers share it.
  *
  * <p><b>Counters</b> (namespace {@code SharedSerials}): {@code serials} (distinct),
  * {@code sharedSerials}, {@code recordsWithSharedSerial}.
  *
  * <p><b>Batch only:</b> every input must be bounded; {@code expand} throws an {@link
- * IllegalArgumentException} naming an unbounded one. (The size-adaptive buckets are sized from the
- * whole input.)
+ * IllegalArgumentException} naming an unbounded one. (Unless {@code --buckets} fixes their number, the buckets
+ * are sized from the whole input: see {@link GroupingOptions}.)
  */
 public final class SharedSerials extends PTransform<PCollection<Customer>, PCollection<KV<String, Long>>> {
 
@@ -66,7 +66,7 @@ public final class SharedSerials extends PTransform<PCollection<Customer>, PColl
     KvCoder<String, String> entryCoder = KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of());
     PCollection<KV<String, String>> emailBySerial =
         customers.apply("KeyEmailsBySerial", ParDo.of(new EmailBySerialFn())).setCoder(entryCoder);
-    PCollectionView<Integer> buckets = Buckets.countFor("SerialBuckets", List.of(emailBySerial));
+    Buckets.Count buckets = Buckets.countFor("SerialBuckets", List.of(emailBySerial));
     return Buckets.assign("BucketSerials", emailBySerial, e -> e.getKey().hashCode(), buckets, entryCoder)
         .apply("CountEmailsPerSerial", Combine.perKey(new PerSerialFn()))
         .apply("KeepSharedSerials", ParDo.of(new SharedFn()))

@@ -62,7 +62,7 @@ import org.stedi.lakehouse.model.StepTrainerReading;
  * <p><b>Scale:</b> each user's devices reach the accelerometer readings through a side input map
  * (normalised email to serial numbers, about 100 bytes per customer or owned device on every
  * worker). Both sides are keyed by (serial number, millisecond), or by millisecond alone in
- * timestamp-only mode, and co-grouped in size-adaptive buckets of about a hundred thousand readings
+ * timestamp-only mode, and co-grouped in bounded-size buckets of about a hundred thousand readings
  * by a hash of that key; within a bucket the step readings are indexed by key and the accelerometer
  * readings probed against the index. A key holds only the readings of one millisecond, so no key is
  * hot however many readings a user or a device has.
@@ -77,8 +77,9 @@ import org.stedi.lakehouse.model.StepTrainerReading;
  * stepReadingsUnpaired}.
  *
  * <p><b>Batch only:</b> every input, those given at construction too, must be bounded; {@code
- * expand} throws an {@link IllegalArgumentException} naming an unbounded one. (The size-adaptive
- * buckets are sized from the whole input, and the side input is a whole collection.)
+ * expand} throws an {@link IllegalArgumentException} naming an unbounded one. (Unless {@code
+ * --buckets} fixes their number, the buckets are sized from the whole input, see {@link
+ * GroupingOptions}; the side input is a whole collection.)
  */
 public final class TimestampJoin
     extends PTransform<PCollection<StepTrainerReading>, PCollection<MachineLearningRow>> {
@@ -213,7 +214,7 @@ public final class TimestampJoin
             .apply("KeyStepReadingsByDeviceAndTime", ParDo.of(new KeyStepFn(timestampOnly)))
             .setCoder(KvCoder.of(keyCoder, StepTrainerReading.Coder.of()));
 
-    PCollectionView<Integer> buckets =
+    Buckets.Count buckets =
         Buckets.countFor("PairingBuckets", List.of(accelerometerByKey, stepsByKey));
     return Buckets.coGroup(
             "GroupReadingsByDeviceAndTime",
@@ -264,6 +265,8 @@ public final class TimestampJoin
     // Readings arrive in long runs of one user: remember the last look-up.
     private transient String lastUser;
     private transient List<String> lastSerials;
+    // The side input of this bundle, read once: a runner may build the map on every read of it.
+    private transient Map<String, Iterable<String>> serials;
 
     KeyAccelerometerFn(
         PCollectionView<Map<String, Iterable<String>>> serialsByEmail, boolean timestampOnly, boolean anyUser) {
@@ -276,6 +279,7 @@ public final class TimestampJoin
     public void startBundle() {
       lastUser = null;
       lastSerials = null;
+      serials = null;
     }
 
     @ProcessElement
@@ -288,7 +292,10 @@ public final class TimestampJoin
       }
       if (!reading.user().equals(lastUser)) {
         lastUser = reading.user();
-        lastSerials = distinctSerials(c.sideInput(serialsByEmail).get(reading.normalizedUser()));
+        if (serials == null) {
+          serials = c.sideInput(serialsByEmail);
+        }
+        lastSerials = distinctSerials(serials.get(reading.normalizedUser()));
       }
       if (lastSerials.isEmpty()) {
         unknownUsers.inc();

@@ -25,8 +25,9 @@ import org.stedi.lakehouse.model.StepTrainerReading;
 import org.stedi.lakehouse.testing.Counters;
 
 /**
- * The transforms with tiny buckets ({@code --elementsPerBucket=3}), so that every grouping spreads
- * its keys over many buckets: results must be the same as with one bucket.
+ * The transforms with many buckets, both ways of sizing them: counted from the data with tiny
+ * buckets ({@code --elementsPerBucket=3}), and fixed ({@code --buckets=13}). Every grouping then
+ * spreads its keys over many buckets: results must be the same as with one bucket.
  */
 @ExtendWith(TestPipelineExtension.class)
 class ManyBucketsTest {
@@ -44,9 +45,35 @@ class ManyBucketsTest {
     pipeline.getOptions().as(GroupingOptions.class).setElementsPerBucket(3);
   }
 
+  private static void useFixedBuckets(TestPipeline pipeline) {
+    pipeline.getOptions().as(GroupingOptions.class).setBuckets(13);
+  }
+
   @Test
   void consentFilterPicksEachEmailsCurrentRecordAcrossBuckets(TestPipeline pipeline) {
     useTinyBuckets(pipeline);
+    consentFilterPicksEachEmailsCurrentRecord(pipeline);
+  }
+
+  @Test
+  void consentFilterPicksEachEmailsCurrentRecordAcrossFixedBuckets(TestPipeline pipeline) {
+    useFixedBuckets(pipeline);
+    consentFilterPicksEachEmailsCurrentRecord(pipeline);
+  }
+
+  @Test
+  void joinsAndDeduplicationGiveTheSameRowsWithManyBuckets(TestPipeline pipeline) {
+    useTinyBuckets(pipeline);
+    joinsAndDeduplicationGiveTheSameRows(pipeline);
+  }
+
+  @Test
+  void joinsAndDeduplicationGiveTheSameRowsWithManyFixedBuckets(TestPipeline pipeline) {
+    useFixedBuckets(pipeline);
+    joinsAndDeduplicationGiveTheSameRows(pipeline);
+  }
+
+  private static void consentFilterPicksEachEmailsCurrentRecord(TestPipeline pipeline) {
     List<Customer> records = new ArrayList<>();
     List<Customer> expected = new ArrayList<>();
     for (int i = 0; i < PEOPLE; i++) {
@@ -71,9 +98,7 @@ class ManyBucketsTest {
     assertEquals(PEOPLE, Counters.value(result, ConsentFilter.class, "currentRecords"));
   }
 
-  @Test
-  void joinsAndDeduplicationGiveTheSameRowsWithManyBuckets(TestPipeline pipeline) {
-    useTinyBuckets(pipeline);
+  private static void joinsAndDeduplicationGiveTheSameRows(TestPipeline pipeline) {
     List<Customer> customers = new ArrayList<>();
     List<AccelerometerReading> readings = new ArrayList<>();
     List<StepTrainerReading> steps = new ArrayList<>();

@@ -33,8 +33,10 @@ import org.stedi.lakehouse.pipelines.publish.LakeBusyException;
 import org.stedi.lakehouse.pipelines.publish.LocalPublisher;
 import org.stedi.lakehouse.pipelines.publish.ObjectStorePublisher;
 import org.stedi.lakehouse.pipelines.publish.TablePublisher;
+import org.stedi.lakehouse.transforms.GroupingOptions;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkServiceException;
+import software.amazon.awssdk.regions.Region;
 
 /**
  * Runs one {@link LakeJob} on a lake: locks the lake, stages the job's outputs out of readers'
@@ -95,12 +97,22 @@ public final class LakeRun {
    *     run failed; the tables are then unchanged
    */
   public static Result run(LakeJob job, RunOptions options) {
-    FileSystems.setDefaultPipelineOptions(options);
     Map<String, Object> settings = settings(job, options); // a wrong setting fails before the lake is touched
     Lake lake = Lake.of(options.getLake());
+    if (lake.isLocal()) {
+      // Beam registers its S3 file system whenever options are set, and without a region the AWS SDK
+      // looks for one in the EC2 metadata service (HTTP requests, a second or more off EC2). A local lake
+      // never reaches S3, so any region will do.
+      options.setAwsRegion(Region.US_EAST_1);
+    }
+    FileSystems.setDefaultPipelineOptions(options);
     String runId = newRunId();
     checkLakeExists(lake, job);
-    checkDirectRunnerMemory(lake, job, options);
+    long landingBytes = DirectRunnerMemory.landingBytes(lake, job.landing());
+    checkDirectRunnerMemory(lake, job, options, landingBytes);
+    GroupingOptions grouping = options.as(GroupingOptions.class);
+    sizeBuckets(grouping, landingBytes);
+    settings.put("buckets", grouping.getBuckets());
     try (TablePublisher publisher = openPublisher(lake, runId, options)) {
       Map<String, String> reads = new HashMap<>();
       for (LakeJob.Input input : job.inputs()) {
@@ -236,16 +248,41 @@ public final class LakeRun {
   }
 
   /** On the DirectRunner, refuses a lake whose landing data the heap cannot hold (unless told not to check). */
-  private static void checkDirectRunnerMemory(Lake lake, LakeJob job, RunOptions options) {
+  private static void checkDirectRunnerMemory(Lake lake, LakeJob job, RunOptions options, long landing) {
     if (!"DirectRunner".equals(options.getRunner().getSimpleName()) || !options.getDirectRunnerMemoryCheck()) {
       return;
     }
-    long landing = DirectRunnerMemory.landingBytes(lake, job.landing());
     DirectRunnerMemory.refusal(lake, job.name(), landing, Runtime.getRuntime().maxMemory())
         .ifPresent(
             refusal -> {
               throw new LakeException(refusal);
             });
+  }
+
+  /** Bytes of landing JSON per line, about (generated lakes: 97 at every scale). */
+  static final long LANDING_BYTES_PER_LINE = 100;
+
+  /**
+   * Sets {@code --buckets}, unless given, from the size of the run's landing data: about {@code
+   * --elementsPerBucket} landing lines per bucket, and at least two buckets per processor. Every
+   * grouping of the run then uses that many buckets without counting its input first (a pass over
+   * the data and a side input per grouping). The landing lines bound the size of every grouping:
+   * each one groups readings, customers or devices derived from them.
+   */
+  static void sizeBuckets(GroupingOptions options, long landingBytes) {
+    if (options.getBuckets() != null) {
+      return;
+    }
+    options.setBuckets(bucketsFor(landingBytes, options.getElementsPerBucket(), Runtime.getRuntime().availableProcessors()));
+  }
+
+  static int bucketsFor(long landingBytes, long elementsPerBucket, int processors) {
+    if (elementsPerBucket < 1) {
+      throw new IllegalArgumentException("--elementsPerBucket must be at least 1, got " + elementsPerBucket);
+    }
+    long lines = (landingBytes + LANDING_BYTES_PER_LINE - 1) / LANDING_BYTES_PER_LINE;
+    long bySize = (lines + elementsPerBucket - 1) / elementsPerBucket;
+    return (int) Math.min(1 << 20, Math.max(2L * processors, bySize));
   }
 
   /** Lists the lake once, so that a wrong bucket, endpoint or credential fails fast and clearly. */

@@ -9,6 +9,8 @@ import java.io.UncheckedIOException;
 import java.nio.channels.WritableByteChannel;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -16,7 +18,6 @@ import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.io.Compression;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.TextIO;
-import org.apache.beam.sdk.io.parquet.ParquetIO;
 import org.apache.beam.sdk.transforms.Contextful;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
@@ -29,6 +30,9 @@ import org.apache.beam.sdk.transforms.windowing.PaneInfo;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.parquet.avro.AvroParquetWriter;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.stedi.lakehouse.model.QuarantinedLine;
 
@@ -206,10 +210,13 @@ final class LakeWrite {
     }
   }
 
-  /** Writes a table's rows with Parquet's Avro writer, Snappy-compressed. */
+  /**
+   * Writes a table's rows with Parquet's Avro writer, Snappy-compressed, on the JVM's one loaded
+   * Hadoop configuration ({@link ParquetConf}).
+   */
   private static final class ParquetRowSink implements FileIO.Sink<RawUnionValue> {
     private final TableFormat<?> format;
-    private transient ParquetIO.Sink parquet;
+    private transient ParquetWriter<GenericRecord> writer;
 
     ParquetRowSink(TableFormat<?> format) {
       this.format = format;
@@ -217,19 +224,26 @@ final class LakeWrite {
 
     @Override
     public void open(WritableByteChannel channel) throws IOException {
-      parquet = ParquetIO.sink(format.schema()).withCompressionCodec(CompressionCodecName.SNAPPY);
-      parquet.open(channel);
+      writer =
+          AvroParquetWriter.<GenericRecord>builder(new ChannelOutputFile(channel))
+              .withSchema(format.schema())
+              .withDataModel(GenericData.get())
+              .withConf(ParquetConf.copy())
+              .withCompressionCodec(CompressionCodecName.SNAPPY)
+              .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
+              .build();
     }
 
     @Override
     @SuppressWarnings("unchecked")
     public void write(RawUnionValue row) throws IOException {
-      parquet.write(((TableFormat<Object>) format).toAvro(row.getValue()));
+      writer.write(((TableFormat<Object>) format).toAvro(row.getValue()));
     }
 
+    /** Writes the footer: the file is whole once Beam's sink closes the channel. */
     @Override
     public void flush() throws IOException {
-      parquet.flush();
+      writer.close();
     }
   }
 

@@ -46,7 +46,7 @@ public final class TableFiles {
   public static long footerRows(String location, LakeTable table) {
     long rows = 0;
     for (MatchResult.Metadata file : list(location, table)) {
-      try (ParquetFileReader footer = ParquetFileReader.open(new BeamInputFile(file))) {
+      try (ParquetFileReader footer = ParquetFileReader.open(new BeamInputFile(file), ParquetConf.readOptions())) {
         rows += footer.getRecordCount();
       } catch (IOException | RuntimeException e) {
         throw new LakeException(

@@ -24,6 +24,7 @@ import org.stedi.lakehouse.pipelines.run.BeamInputFile;
 import org.stedi.lakehouse.pipelines.run.Lake;
 import org.stedi.lakehouse.pipelines.run.LakeException;
 import org.stedi.lakehouse.pipelines.run.LakeRun;
+import org.stedi.lakehouse.pipelines.run.ParquetConf;
 import org.stedi.lakehouse.pipelines.run.TableFiles;
 import org.stedi.lakehouse.pipelines.run.TableFormat;
 
@@ -112,14 +113,14 @@ public final class TableReader {
     List<List<String>> rows = new ArrayList<>();
     for (MatchResult.Metadata file : files) {
       BeamInputFile input = new BeamInputFile(file);
-      try (ParquetFileReader footer = ParquetFileReader.open(input)) {
+      try (ParquetFileReader footer = ParquetFileReader.open(input, ParquetConf.readOptions())) {
         count += footer.getRecordCount();
       }
       if (rows.size() >= limit) {
         continue;
       }
       String partition = partitionOf(file.resourceId().toString());
-      try (ParquetReader<GenericRecord> reader = AvroParquetReader.<GenericRecord>builder(input).build()) {
+      try (ParquetReader<GenericRecord> reader = AvroParquetReader.<GenericRecord>builder(input).withConf(ParquetConf.copy()).build()) {
         for (GenericRecord record = reader.read(); record != null && rows.size() < limit; record = reader.read()) {
           rows.add(render(table, record, partition));
         }
