@@ -178,7 +178,8 @@ class LakehouseEndToEndTest {
                 .filter(f -> f.toString().endsWith(".parquet"))
                 .collect(java.util.stream.Collectors.groupingBy(Path::getParent, java.util.stream.Collectors.counting()));
         assertFalse(perFolder.isEmpty(), table.tableName());
-        perFolder.forEach((partition, count) -> assertTrue(count <= 2, partition + " holds " + count + " files"));
+        int most = LakeJobs.parseOptions().getFilesPerPartition();
+        perFolder.forEach((partition, count) -> assertTrue(count <= most, partition + " holds " + count + " files"));
         if (table.partitionTimeColumn().isPresent()) {
           perFolder.keySet().forEach(p -> assertTrue(p.getFileName().toString().startsWith("dt="), p.toString()));
         } else {
