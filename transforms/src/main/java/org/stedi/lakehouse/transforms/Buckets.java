@@ -1,5 +1,6 @@
 package org.stedi.lakehouse.transforms;
 
+import java.io.Serializable;
 import java.util.List;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
@@ -85,7 +86,7 @@ final class Buckets {
    * @param fixed the number of buckets, when {@code counted} is null
    * @param counted the counted number of buckets, or null
    */
-  record Count(int fixed, PCollectionView<Integer> counted) implements java.io.Serializable {}
+  record Count(int fixed, PCollectionView<Integer> counted) implements Serializable {}
 
   private static <T> PCollection<Long> countOnes(String name, PCollection<T> input) {
     return input.apply("Count" + name, ParDo.of(new BundleCountFn<T>())).setCoder(VarLongCoder.of());
@@ -238,16 +239,25 @@ final class Buckets {
   private static final class AssignFn<T> extends DoFn<T, KV<Integer, T>> {
     private final SerializableFunction<T, Integer> keyHash;
     private final Count buckets;
+    // The count of this bundle, read once from the side input when it is counted.
+    private transient int count;
 
     AssignFn(SerializableFunction<T, Integer> keyHash, Count buckets) {
       this.keyHash = keyHash;
       this.buckets = buckets;
     }
 
+    @StartBundle
+    public void startBundle() {
+      count = buckets.counted() == null ? buckets.fixed() : 0;
+    }
+
     @ProcessElement
     public void processElement(ProcessContext c) {
+      if (count == 0) {
+        count = c.sideInput(buckets.counted());
+      }
       T element = c.element();
-      int count = buckets.counted() == null ? buckets.fixed() : c.sideInput(buckets.counted());
       c.output(KV.of(bucketOf(keyHash.apply(element), count), element));
     }
   }
