@@ -123,13 +123,19 @@ class BaselinesTest {
     results.landingLines(100, 1000);
     long[] wallMillis = {200_000, 300_000, 150_000};
     for (int i = 0; i < 3; i++) {
-      results.add(100, settings.implementations().get(i), Run.measured(wallMillis[i], "cpuMillis=1 peakRssKiB=1024"));
+      results.add(100, settings.implementations().get(i), Run.measured(wallMillis[i], "cpuMillis=20 peakRssKiB=1024"));
     }
 
     String page = new ResultsPage(settings, "a machine", results).markdown();
 
     assertTrue(page.contains("| lakehouse, SparkRunner local[2] | 200.0 | 0.0 | 1 | 1 | 0.67x | 1.33x | - |\n"), page);
-    assertTrue(page.contains("than the faster Spark SQL job (<= 1.0x) | 1.33x of Spark SQL tuned, local[2] | no |\n"), page);
+    assertTrue(
+        page.contains("than the faster Spark SQL job, wall and CPU (<= 1.0x) | wall 1.33x, CPU 1.00x of Spark SQL tuned, local[2] | no |\n"),
+        page);
+    // 20 ms of CPU for 1,000 landing lines: 20 us per line, twice the target.
+    assertTrue(
+        page.contains("| scale 100: CPU per landing line on the fastest lakehouse runner at most 10 us | 20.0 us (lakehouse, SparkRunner local[2]) | no |"),
+        page);
   }
 
   @Test
