@@ -313,7 +313,12 @@ public record RunReport(
               String.join(", ", approximate)));
     }
     if (devices != null) {
-      out.append("devices: ").append(devices.summary()).append(String.format("%n"));
+      out.append("devices: ").append(devices.summary());
+      if (!approximate.isEmpty()) {
+        // The device figures are counters of the same run: what counted some work twice may have counted them twice.
+        out.append(" (approximate: from the same counters)");
+      }
+      out.append(String.format("%n"));
     }
     for (TableCounts t : tables) {
       if (LakeTable.MACHINE_LEARNING_CURATED.tableName().equals(t.table())) {

@@ -14,11 +14,18 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The JSON that readers of {@code _reports/} rely on: its field names, order and values. */
+/**
+ * The JSON that readers of {@code _reports/} rely on: its field names, order and values; and what the
+ * text says when the runner's counters are not exact.
+ */
 class RunReportJsonTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private static RunReport report(RunReport.Devices devices) {
+    return report(devices, true);
+  }
+
+  private static RunReport report(RunReport.Devices devices, boolean detailsExact) {
     Map<String, Object> options = new LinkedHashMap<>();
     options.put("deviceOwner", "readings");
     options.put("consentSinceDate", false);
@@ -26,7 +33,7 @@ class RunReportJsonTest {
     Map<String, Long> details = new LinkedHashMap<>();
     details.put("unknownUsers", 3L);
     details.put("beforeConsent", 0L);
-    RunReport.TableCounts table = new RunReport.TableCounts("accelerometer_trusted", 10, 6, 3, 1, 6, details, true, true);
+    RunReport.TableCounts table = new RunReport.TableCounts("accelerometer_trusted", 10, 6, 3, 1, 6, details, detailsExact, true);
     return new RunReport(
         "20261201T000000Z-abcdef", "lakehouse", "/lake", "DirectRunner", Instant.parse("2026-12-01T00:00:00Z"),
         Duration.ofMillis(1234), options, List.of(table), devices);
@@ -69,6 +76,19 @@ class RunReportJsonTest {
     JsonNode withoutCustomers = JSON.readTree(report(new RunReport.Devices(9, 5, 4, 2, 1, 1, 3, 2, null, null)).toJson());
     assertFalse(withoutCustomers.get("devices").has("sharedSerials"));
     assertFalse(withoutCustomers.get("devices").has("recordsWithSharedSerial"));
+  }
+
+  @Test
+  void theDeviceLineIsMarkedApproximateWhenTheCountersCountedWorkTwice() {
+    RunReport.Devices devices = new RunReport.Devices(12, 5, 4, 2, 1, 3, 2, 2, 30L, 965L);
+    String exact = report(devices, true).toText();
+    String twice = report(devices, false).toText();
+
+    String exactLine = exact.lines().filter(l -> l.startsWith("devices: ")).findFirst().orElseThrow();
+    String twiceLine = twice.lines().filter(l -> l.startsWith("devices: ")).findFirst().orElseThrow();
+    assertFalse(exactLine.contains("approximate"), exactLine);
+    assertTrue(twiceLine.endsWith(" (approximate: from the same counters)"), twiceLine);
+    assertTrue(twice.contains("the reasons of accelerometer_trusted from those counters are approximate"), twice);
   }
 
   private static List<String> names(JsonNode node) {
