@@ -19,7 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.zip.GZIPInputStream;
+import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.runners.TransformHierarchy;
 import org.apache.beam.sdk.metrics.MetricNameFilter;
 import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.MetricsFilter;
@@ -408,6 +410,43 @@ class ReadLandingTest {
     run.waitUntilFinish();
     assertEquals(7, committed(run, "accelerometer_lines"));
     assertEquals(4, committed(run, "accelerometer_records"));
+    assertEquals(3, committed(run, "accelerometer_quarantined"));
+  }
+
+  @Test
+  void readsTheSameRecordsRejectedLinesAndCountsInTwoPassesAsInOne(TestPipeline pipeline) {
+    String noX = readingLine(9).without("x").json();
+    LandingFiles.write(dir.resolve("a.json"), List.of(readingLine(1), "", "hello", readingLine(2), noX, "[1,2]"));
+    LandingFiles.writeGzip(dir.resolve("b.json.gz"), List.of(readingLine(3)));
+
+    LandingRecords<AccelerometerReading> result =
+        pipeline.apply(ReadLanding.accelerometer().from(files()).inTwoPasses());
+
+    PAssert.that(result.records()).containsInAnyOrder(reading(1), reading(2), reading(3));
+    Source a = Source.ACCELEROMETER;
+    assertQuarantined(
+        result.failures(),
+        "a.json",
+        Map.of(
+            3L, new Expected(a, "hello", "malformed JSON"),
+            5L, new Expected(a, noX, "required field 'x' is missing"),
+            6L, new Expected(a, "[1,2]", "not a JSON object")));
+    List<String> multiOutputSteps = new ArrayList<>();
+    pipeline.traverseTopologically(
+        new Pipeline.PipelineVisitor.Defaults() {
+          @Override
+          public void visitPrimitiveTransform(TransformHierarchy.Node node) {
+            if (node.getOutputs().size() > 1) {
+              multiOutputSteps.add(node.getFullName());
+            }
+          }
+        });
+    assertEquals(List.of(), multiOutputSteps, "a two-pass read has no step with two outputs");
+
+    PipelineResult run = pipeline.run();
+    run.waitUntilFinish();
+    assertEquals(6, committed(run, "accelerometer_lines"), "each line counted once, not once per pass");
+    assertEquals(3, committed(run, "accelerometer_records"));
     assertEquals(3, committed(run, "accelerometer_quarantined"));
   }
 }

@@ -87,8 +87,22 @@ public final class LakeIO {
     return landing;
   }
 
+  /**
+   * On the SparkRunner each landing file is parsed twice ({@link ReadLanding#inTwoPasses()}): its
+   * translator would otherwise store every landing record in the block store to split the step's
+   * two outputs.
+   */
   private <T> LandingRecords<T> parse(Pipeline pipeline, Source source, ReadLanding<T> read) {
-    return pipeline.apply("Read" + stepName(source.folder()) + "Landing", read.from(lake.landing(source) + "/**"));
+    ReadLanding<T> files = read.from(lake.landing(source) + "/**");
+    if (storesMultiOutputSteps(pipeline)) {
+      files = files.inTwoPasses();
+    }
+    return pipeline.apply("Read" + stepName(source.folder()) + "Landing", files);
+  }
+
+  /** Whether the pipeline's runner is Beam's SparkRunner (batch), named so as not to depend on it. */
+  static boolean storesMultiOutputSteps(Pipeline pipeline) {
+    return pipeline.getOptions().getRunner().getName().equals("org.apache.beam.runners.spark.SparkRunner");
   }
 
   /** Tallies the elements that a table's rule takes in ({@code <table>_input}). */
