@@ -12,6 +12,7 @@ import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.parquet.ParquetIO;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.transforms.Flatten;
@@ -44,6 +45,7 @@ public final class LakeIO {
   private final String runId;
   private final LakeWrite writes = new LakeWrite();
   private final List<PCollection<KV<String, Long>>> tallies = new ArrayList<>();
+  private Map<String, List<String>> readFiles = Map.of();
 
   /** Tally name suffixes: a source's parsed records, its rejected lines, a rule's input, a table's rows. */
   static final String RECORDS = "_records";
@@ -71,6 +73,15 @@ public final class LakeIO {
     this.filesPerPartition = filesPerPartition;
     this.runId = runId;
     writes.tallyInto(relative(talliesLocation(lake, runId)));
+  }
+
+  /**
+   * The data files to read for the input tables held as Iceberg tables (their current snapshot's),
+   * by table path, instead of a published folder.
+   */
+  LakeIO withReadFiles(Map<String, List<String>> files) {
+    this.readFiles = Map.copyOf(files);
+    return this;
   }
 
   public Lake lake() {
@@ -137,11 +148,22 @@ public final class LakeIO {
 
   /** Reads the published Parquet table, following the contract's section 1 reading rule. */
   public <T> PCollection<T> readTable(Pipeline pipeline, LakeTable table, TableFormat<T> format) {
+    String step = stepName(table.tableName());
+    List<String> files = readFiles.get(table.path());
+    if (files != null) {
+      PCollection<String> paths =
+          files.isEmpty()
+              ? pipeline.apply("List" + step + "SnapshotFiles", Create.empty(StringUtf8Coder.of()))
+              : pipeline.apply("List" + step + "SnapshotFiles", Create.of(files).withCoder(StringUtf8Coder.of()));
+      return paths
+          .apply("Match" + step, FileIO.matchAll())
+          .apply("Open" + step, FileIO.readMatches())
+          .apply("Read" + step, ParquetIO.parseFilesGenericRecords(format::fromAvro).withCoder(format.coder()));
+    }
     String location = readLocations.get(table.path());
     if (location == null) {
       throw new IllegalStateException("the run did not resolve the input table " + table.tableName());
     }
-    String step = stepName(table.tableName());
     return pipeline
         .apply("Match" + step, FileIO.match().filepattern(location + "/**").withEmptyMatchTreatment(EmptyMatchTreatment.ALLOW))
         .apply("KeepVisible" + step + "Files", Filter.by(metadata -> HiddenNames.isTableFile(location, metadata.resourceId().toString())))

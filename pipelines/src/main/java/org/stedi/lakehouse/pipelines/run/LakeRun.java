@@ -14,6 +14,9 @@ import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.List;
+import java.util.ArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
@@ -33,6 +36,7 @@ import org.stedi.lakehouse.pipelines.publish.LakeBusyException;
 import org.stedi.lakehouse.pipelines.publish.LocalPublisher;
 import org.stedi.lakehouse.pipelines.publish.ObjectStorePublisher;
 import org.stedi.lakehouse.pipelines.publish.TablePublisher;
+import org.stedi.lakehouse.pipelines.iceberg.IcebergTables;
 import org.stedi.lakehouse.transforms.GroupingOptions;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkServiceException;
@@ -113,31 +117,43 @@ public final class LakeRun {
     GroupingOptions grouping = options.as(GroupingOptions.class);
     sizeBuckets(grouping, landingBytes);
     settings.put("buckets", grouping.getBuckets());
-    try (TablePublisher publisher = openPublisher(lake, runId, options)) {
+    boolean iceberg = isIceberg(options);
+    if (iceberg) {
+      settings.put("keepSnapshots", options.getKeepSnapshots());
+    }
+    try (TablePublisher publisher = openPublisher(lake, runId, options);
+        IcebergTables icebergTables = iceberg ? IcebergTables.open(lake, options.getCatalog()) : null) {
+      if (iceberg) {
+        settings.put("catalog", icebergTables.catalog().describe());
+      }
+      checkOneFormat(lake, job, publisher, iceberg);
       Map<String, String> reads = new HashMap<>();
+      Map<String, List<String>> readFiles = new HashMap<>();
       for (LakeJob.Input input : job.inputs()) {
         LakeTable table = input.table();
-        String location =
-            publisher
-                .publishedLocation(table.path())
-                .orElseThrow(
-                    () ->
-                        new LakeException(
-                            table.tableName()
-                                + " has not been built in the lake "
-                                + lake
-                                + " yet: run "
-                                + input.builtBy().name()
-                                + " first, or the whole lake with `lakehouse`"));
-        reads.put(table.path(), location);
+        if (iceberg) {
+          if (icebergTables.find(table).map(t -> t.currentSnapshot() == null).orElse(true)) {
+            throw notBuilt(lake, input);
+          }
+          readFiles.put(table.path(), icebergTables.currentFiles(table));
+        } else {
+          reads.put(table.path(), publisher.publishedLocation(table.path()).orElseThrow(() -> notBuilt(lake, input)));
+        }
       }
       Map<String, String> staging = new HashMap<>();
+      List<String> published = new ArrayList<>();
       for (String output : job.outputPaths()) {
-        staging.put(output, publisher.stage(output));
+        Optional<LakeTable> table = iceberg ? tableAt(job, output) : Optional.empty();
+        if (table.isPresent()) {
+          staging.put(output, icebergTables.dataFolder(table.get(), runId));
+        } else {
+          staging.put(output, publisher.stage(output));
+          published.add(output);
+        }
       }
 
       Pipeline pipeline = Pipeline.create(options);
-      LakeIO io = new LakeIO(lake, runId, reads, staging, options.getFilesPerPartition());
+      LakeIO io = new LakeIO(lake, runId, reads, staging, options.getFilesPerPartition()).withReadFiles(readFiles);
       job.graph().build(pipeline, io);
       io.writeAll();
       Instant started = Instant.now();
@@ -164,7 +180,7 @@ public final class LakeRun {
             job.name() + " run " + runId + " did not reconcile, so nothing was published:\n" + report.toText());
       }
       try {
-        publisher.publish(job.outputPaths());
+        publisher.publish(published);
       } catch (UncheckedIOException e) {
         throw new LakeException(
             job.name()
@@ -179,6 +195,9 @@ public final class LakeRun {
                 + " completes the publish",
             e);
       }
+      if (iceberg) {
+        report = report.withSnapshots(commit(job, runId, icebergTables, options));
+      }
       try {
         writeReport(lake, report);
       } catch (UncheckedIOException e) {
@@ -191,6 +210,95 @@ public final class LakeRun {
       // Opening the lake or staging an output failed: nothing was written where readers look.
       throw new LakeException(job.name() + ": " + oneLine(e.getMessage()) + "; the tables are unchanged", e);
     }
+  }
+
+  private static LakeException notBuilt(Lake lake, LakeJob.Input input) {
+    return new LakeException(
+        input.table().tableName()
+            + " has not been built in the lake "
+            + lake
+            + " yet: run "
+            + input.builtBy().name()
+            + " first, or the whole lake with `lakehouse`");
+  }
+
+  /** Whether the run writes Iceberg tables; a value other than parquet or iceberg is refused. */
+  static boolean isIceberg(RunOptions options) {
+    return switch (options.getTableFormat()) {
+      case "parquet" -> false;
+      case "iceberg" -> true;
+      default -> throw new IllegalArgumentException(
+          "--tableFormat takes parquet or iceberg, not " + options.getTableFormat());
+    };
+  }
+
+  private static Optional<LakeTable> tableAt(LakeJob job, String path) {
+    return job.outputs().stream().filter(table -> table.path().equals(path)).findFirst();
+  }
+
+  /**
+   * A lake keeps its tables in one format: a Parquet-format run refuses a table folder that holds an
+   * Iceberg table, and an Iceberg run one that holds a published Parquet table, rather than leave
+   * readers of either format looking at the other's files.
+   */
+  private static void checkOneFormat(Lake lake, LakeJob job, TablePublisher publisher, boolean iceberg) {
+    for (LakeTable table : job.outputs()) {
+      if (iceberg && isParquetFormat(lake, publisher, table)) {
+        throw new LakeException(
+            table.tableName() + " in the lake " + lake + " is a Parquet-format table (" + table.path()
+                + "); a lake holds its tables in one format: run with --tableFormat=parquet, or remove the lake's "
+                + "trusted and curated tables first");
+      }
+      if (!iceberg && hasIcebergMetadata(lake, table)) {
+        throw new LakeException(
+            table.tableName() + " in the lake " + lake + " is an Iceberg table (" + table.path()
+                + "/metadata); a lake holds its tables in one format: run with --tableFormat=iceberg");
+      }
+    }
+  }
+
+  /**
+   * Whether a table was published in the Parquet format: on a local lake its folder is the
+   * publisher's link to a version, on S3 the publisher's record of it exists. An Iceberg table's
+   * folder is a plain folder (local) with no such record (S3).
+   */
+  private static boolean isParquetFormat(Lake lake, TablePublisher publisher, LakeTable table) {
+    return lake.isLocal()
+        ? Files.isSymbolicLink(lake.localRoot().resolve(table.path()))
+        : publisher.publishedLocation(table.path()).isPresent();
+  }
+
+  private static boolean hasIcebergMetadata(Lake lake, LakeTable table) {
+    try {
+      MatchResult match = FileSystems.match(lake.location(table) + "/metadata/*.metadata.json", EmptyMatchTreatment.ALLOW);
+      return match.status() == MatchResult.Status.OK && !match.metadata().isEmpty();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot look for Iceberg metadata of " + table.tableName() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Commits each output table's staged files as its new Iceberg snapshot, in the order of the report. */
+  private static List<RunReport.Snapshot> commit(LakeJob job, String runId, IcebergTables tables, RunOptions options) {
+    List<RunReport.Snapshot> snapshots = new ArrayList<>();
+    for (LakeTable table : job.outputs()) {
+      IcebergTables.Committed c;
+      try {
+        c = tables.commit(table, runId, options.getKeepSnapshots());
+      } catch (RuntimeException e) {
+        throw new LakeException(
+            job.name() + " run " + runId + " could not commit " + table.tableName() + " to the Iceberg catalog "
+                + tables.catalog().describe() + ": " + redact(rootMessage(e))
+                + (snapshots.isEmpty() ? "" : "; committed before it: "
+                    + String.join(", ", snapshots.stream().map(RunReport.Snapshot::table).toList()))
+                + "; the tables not committed keep their last snapshot, and a run again replaces them all",
+            e);
+      }
+      snapshots.add(
+          new RunReport.Snapshot(
+              table.tableName(), c.snapshotId(), Instant.ofEpochMilli(c.timestampMillis()).toString(), c.files(),
+              c.expired(), c.orphansRemoved()));
+    }
+    return snapshots;
   }
 
   private static PipelineResult runToCompletion(LakeJob job, Lake lake, RunOptions options, Pipeline pipeline) {

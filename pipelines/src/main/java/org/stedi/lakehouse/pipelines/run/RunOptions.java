@@ -58,4 +58,29 @@ public interface RunOptions extends S3Options {
   int getLockLeaseSeconds();
 
   void setLockLeaseSeconds(int lockLeaseSeconds);
+
+  @Description(
+      "How the five output tables are stored: parquet (folders of Parquet files, published by switching "
+          + "folders, as Glue tables over S3 prefixes are read) or iceberg (Apache Iceberg tables, format version "
+          + "2, in the catalog that --catalog names: each run is one snapshot, older ones readable by time travel).")
+  @Default.String("parquet")
+  String getTableFormat();
+
+  void setTableFormat(String tableFormat);
+
+  @Description(
+      "With --tableFormat=iceberg, the catalog of the tables: glue (the AWS Glue Data Catalog), rest:URI (an "
+          + "Iceberg REST catalog) or jdbc:URL (a JDBC catalog, such as PostgreSQL). Unset on a local lake: the "
+          + "lake's embedded SQLite catalog, _catalog/iceberg.db.")
+  String getCatalog();
+
+  void setCatalog(String catalog);
+
+  @Description(
+      "With --tableFormat=iceberg, how many snapshots of each table a run keeps (its own included): older ones "
+          + "are expired and the files only they used are deleted. 1 keeps no history.")
+  @Default.Integer(10)
+  int getKeepSnapshots();
+
+  void setKeepSnapshots(int keepSnapshots);
 }

@@ -60,7 +60,27 @@ public record RunReport(
     Duration duration,
     Map<String, Object> options,
     List<TableCounts> tables,
-    Devices devices) {
+    Devices devices,
+    List<Snapshot> snapshots) {
+
+  /**
+   * The Iceberg snapshot a run committed for one table ({@code --tableFormat=iceberg}).
+   *
+   * @param snapshotId the snapshot's id, for time travel ({@code show --asOf=ID})
+   * @param committedAt when the catalog took the commit
+   * @param files the data files the snapshot holds
+   * @param expiredSnapshots older snapshots expired by the run ({@code --keepSnapshots})
+   * @param orphanFilesRemoved data files that no snapshot referenced (of runs killed before they
+   *     committed, or left by an expiry cut short), deleted by the run
+   */
+  @JsonPropertyOrder({"table", "snapshotId", "committedAt", "files", "expiredSnapshots", "orphanFilesRemoved"})
+  public record Snapshot(
+      String table, long snapshotId, String committedAt, int files, int expiredSnapshots, int orphanFilesRemoved) {}
+
+  /** The report with the snapshots the run committed. */
+  public RunReport withSnapshots(List<Snapshot> committed) {
+    return new RunReport(runId, pipeline, lake, runner, started, duration, options, tables, devices, List.copyOf(committed));
+  }
 
   /**
    * The counts of one output table.
@@ -224,7 +244,7 @@ public record RunReport(
               customerLanding ? counters.get(SharedSerials.class, SharedSerials.RECORDS_WITH_SHARED_SERIAL) : null);
     }
     return new RunReport(
-        runId, job.name(), lake.root(), runner, started, duration, options, List.copyOf(tables), devices);
+        runId, job.name(), lake.root(), runner, started, duration, options, List.copyOf(tables), devices, null);
   }
 
   private static TableCounts counts(
@@ -328,6 +348,20 @@ public record RunReport(
                 t.details().get("pairedStepReadings"), t.filtered(), t.written()));
       }
     }
+    if (snapshots != null) {
+      for (Snapshot s : snapshots) {
+        out.append(
+            String.format(
+                "iceberg: %s snapshot %d (%d files)%s%s%n",
+                s.table(),
+                s.snapshotId(),
+                s.files(),
+                s.expiredSnapshots() > 0 ? String.format(", %d older snapshots expired", s.expiredSnapshots()) : "",
+                s.orphanFilesRemoved() > 0
+                    ? String.format(", %d files of unfinished runs removed", s.orphanFilesRemoved())
+                    : ""));
+      }
+    }
     return out.toString();
   }
 
@@ -335,7 +369,8 @@ public record RunReport(
   public String toJson() {
     JsonReport report =
         new JsonReport(
-            runId, pipeline, lake, runner, started.toString(), duration.toMillis(), options, reconciled(), tables, devices);
+            runId, pipeline, lake, runner, started.toString(), duration.toMillis(), options, reconciled(), tables, devices,
+            snapshots);
     try {
       return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report) + "\n";
     } catch (JsonProcessingException e) {
@@ -345,7 +380,8 @@ public record RunReport(
 
   /** The JSON of a report: the names and order that readers of {@code _reports/} rely on. */
   @JsonPropertyOrder({
-    "runId", "pipeline", "lake", "runner", "started", "durationMillis", "options", "reconciled", "tables", "devices"
+    "runId", "pipeline", "lake", "runner", "started", "durationMillis", "options", "reconciled", "tables", "devices",
+    "snapshots"
   })
   @JsonInclude(JsonInclude.Include.NON_NULL)
   private record JsonReport(
@@ -358,7 +394,8 @@ public record RunReport(
       Map<String, Object> options,
       boolean reconciled,
       List<TableCounts> tables,
-      Devices devices) {}
+      Devices devices,
+      List<Snapshot> snapshots) {}
 
   /** Counter values summed over steps: committed where the runner has them, else attempted. */
   private static final class Counters {

@@ -36,7 +36,7 @@ class RunReportJsonTest {
     RunReport.TableCounts table = new RunReport.TableCounts("accelerometer_trusted", 10, 6, 3, 1, 6, details, detailsExact, true);
     return new RunReport(
         "20261201T000000Z-abcdef", "lakehouse", "/lake", "DirectRunner", Instant.parse("2026-12-01T00:00:00Z"),
-        Duration.ofMillis(1234), options, List.of(table), devices);
+        Duration.ofMillis(1234), options, List.of(table), devices, null);
   }
 
   @Test
