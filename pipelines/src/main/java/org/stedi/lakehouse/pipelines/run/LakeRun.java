@@ -37,6 +37,7 @@ import org.stedi.lakehouse.pipelines.publish.LocalPublisher;
 import org.stedi.lakehouse.pipelines.publish.ObjectStorePublisher;
 import org.stedi.lakehouse.pipelines.publish.TablePublisher;
 import org.stedi.lakehouse.pipelines.iceberg.IcebergTables;
+import org.stedi.lakehouse.pipelines.iceberg.LakeCatalog;
 import org.stedi.lakehouse.transforms.GroupingOptions;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkServiceException;
@@ -119,6 +120,10 @@ public final class LakeRun {
     settings.put("buckets", grouping.getBuckets());
     boolean iceberg = isIceberg(options);
     if (iceberg) {
+      LakeCatalog.of(lake, options.getCatalog()); // a wrong --catalog fails before the lake is locked
+      if (options.getKeepSnapshots() < 1) {
+        throw new IllegalArgumentException("--keepSnapshots must be at least 1, got " + options.getKeepSnapshots());
+      }
       settings.put("keepSnapshots", options.getKeepSnapshots());
     }
     try (TablePublisher publisher = openPublisher(lake, runId, options);
