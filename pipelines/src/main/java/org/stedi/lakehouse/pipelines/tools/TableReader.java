@@ -42,14 +42,25 @@ public final class TableReader {
    *
    * @param rowCount rows in the table (for a landing table: lines that parse)
    * @param rejectedLines landing lines that would be quarantined (0 for Parquet tables)
+   * @param version which version of the table was read (an Iceberg snapshot), or null
    */
   public record Snapshot(
-      LakeTable table, String location, List<String> columns, long rowCount, long rejectedLines, List<List<String>> rows) {
+      LakeTable table,
+      String location,
+      List<String> columns,
+      long rowCount,
+      long rejectedLines,
+      List<List<String>> rows,
+      String version) {
 
     /** The rows as an aligned text table, under a line with the counts. */
     public String toText() {
       StringBuilder out = new StringBuilder();
-      out.append(table.tableName()).append(" at ").append(location).append(": ").append(rowCount).append(" rows");
+      out.append(table.tableName()).append(" at ").append(location);
+      if (version != null) {
+        out.append(" (").append(version).append(")");
+      }
+      out.append(": ").append(rowCount).append(" rows");
       if (rejectedLines > 0) {
         out.append(", ").append(rejectedLines).append(" malformed lines (quarantined by the pipelines)");
       }
@@ -68,11 +79,7 @@ public final class TableReader {
     }
     String location = publishedLocation(lake, table);
     List<MatchResult.Metadata> files = TableFiles.list(location, table);
-    List<String> columns = new ArrayList<>();
-    table.columns().forEach(c -> columns.add(c.name()));
-    if (table.partitionTimeColumn().isPresent()) {
-      columns.add(LakeTable.PARTITION_COLUMN);
-    }
+    List<String> columns = columnNames(table);
     try {
       return table.isParquet()
           ? readParquet(table, lake.location(table), files, columns, limit)
@@ -80,6 +87,16 @@ public final class TableReader {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + table.tableName() + " at " + location + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The columns {@code show} prints: the table's, then {@code dt} for a partitioned table. */
+  public static List<String> columnNames(LakeTable table) {
+    List<String> columns = new ArrayList<>();
+    table.columns().forEach(c -> columns.add(c.name()));
+    if (table.partitionTimeColumn().isPresent()) {
+      columns.add(LakeTable.PARTITION_COLUMN);
+    }
+    return columns;
   }
 
   private static String publishedLocation(Lake lake, LakeTable table) {
@@ -126,7 +143,7 @@ public final class TableReader {
         }
       }
     }
-    return new Snapshot(table, location, columns, count, 0, rows);
+    return new Snapshot(table, location, columns, count, 0, rows, null);
   }
 
   private static Snapshot readLanding(
@@ -173,10 +190,11 @@ public final class TableReader {
             }
           });
     }
-    return new Snapshot(table, location, columns, counts[0], counts[1], rows);
+    return new Snapshot(table, location, columns, counts[0], counts[1], rows, null);
   }
 
-  private static List<String> render(LakeTable table, GenericRecord record, String partition) {
+  /** A row as text, column by column by name, then its partition for a partitioned table. */
+  public static List<String> render(LakeTable table, GenericRecord record, String partition) {
     List<String> row = new ArrayList<>();
     List<Column> columns = table.columns();
     for (Column column : columns) {

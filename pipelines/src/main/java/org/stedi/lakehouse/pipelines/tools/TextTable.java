@@ -3,12 +3,12 @@ package org.stedi.lakehouse.pipelines.tools;
 import java.util.List;
 
 /** Renders rows as an aligned text table, as a query console shows results. */
-final class TextTable {
+public final class TextTable {
   private static final int MAX_WIDTH = 48;
 
   private TextTable() {}
 
-  static String render(List<String> header, List<List<String>> rows) {
+  public static String render(List<String> header, List<List<String>> rows) {
     int[] widths = new int[header.size()];
     for (int i = 0; i < header.size(); i++) {
       widths[i] = header.get(i).length();

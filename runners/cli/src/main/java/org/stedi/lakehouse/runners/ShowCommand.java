@@ -12,6 +12,7 @@ import org.stedi.lakehouse.pipelines.LakeJobs;
 import org.stedi.lakehouse.pipelines.LakeOptions;
 import org.stedi.lakehouse.pipelines.run.Lake;
 import org.stedi.lakehouse.pipelines.run.LakeException;
+import org.stedi.lakehouse.pipelines.iceberg.IcebergReader;
 import org.stedi.lakehouse.pipelines.tools.TableReader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,6 +28,7 @@ import picocli.CommandLine.Unmatched;
  */
 @Command(
     name = "stedi show",
+    abbreviateSynopsis = true,
     description = "Prints a table's row count and first rows.",
     footer =
         "Beam's S3 options are taken too, as --name=value: --awsRegion, --endpoint, --pathStyleAccess, "
@@ -41,6 +43,14 @@ final class ShowCommand {
 
   @Option(names = "--limit", paramLabel = "N", defaultValue = "10", description = "the rows to print (default: ${DEFAULT-VALUE})")
   private int limit;
+
+  @Option(
+      names = "--asOf",
+      paramLabel = "SNAPSHOT|INSTANT",
+      description =
+          "an Iceberg table as it was: a snapshot id (see `stedi history TABLE`) or an ISO-8601 instant such as "
+              + "2026-12-01T10:00:00Z (the snapshot current then)")
+  private String asOf;
 
   @Option(names = "--lake", paramLabel = "DIR|s3://bucket/prefix", description = "the lake (default: " + SampleData.DEFAULT_LAKE + ")")
   private String lake;
@@ -101,6 +111,15 @@ final class ShowCommand {
       throw new LakeException("the lake folder " + location + " does not exist: run `stedi lakehouse` first, or give --lake");
     }
     FileSystems.setDefaultPipelineOptions(lakeOptions);
+    if (IcebergReader.isIcebergTable(location, table)) {
+      out.print(IcebergReader.show(location, lakeOptions.getCatalog(), table, asOf, limit).toText());
+      return 0;
+    }
+    if (asOf != null) {
+      throw new IllegalArgumentException(
+          "--asOf reads an older snapshot of an Iceberg table; " + table.tableName() + " in " + location
+              + " is " + (table.isParquet() ? "a Parquet-format table, which keeps no history" : "a landing table"));
+    }
     out.print(TableReader.read(location, table, limit).toText());
     return 0;
   }

@@ -64,6 +64,7 @@ public final class StediCommand {
         case "generate" -> new GenerateCommand(out).run(rest);
         case "ddl" -> new DdlCommand(out).run(rest);
         case "show" -> new ShowCommand(out).run(rest);
+        case "history" -> new HistoryCommand(out).run(rest);
         default -> fail(2, "unknown command '" + command + "'; commands: " + String.join(", ", commandNames()));
       };
     } catch (UnknownOptionException e) {
@@ -98,7 +99,7 @@ public final class StediCommand {
 
   private static List<String> commandNames() {
     List<String> names = new ArrayList<>(LakeJobs.names());
-    names.addAll(List.of("generate", "ddl", "show"));
+    names.addAll(List.of("generate", "ddl", "show", "history"));
     return names;
   }
 
@@ -125,7 +126,11 @@ public final class StediCommand {
         "Tools:",
         "  generate --lake=DIR [--scale=N] [--seed=S] [--all-defects]   sample landing data",
         "  ddl [--lake=s3://bucket/prefix]    Glue/Athena CREATE EXTERNAL TABLE statements",
-        "  show TABLE [--limit N]             a table's row count and first rows",
+        "  show TABLE [--limit N] [--asOf S]  a table's row count and first rows (--asOf: an Iceberg snapshot)",
+        "  history TABLE                      the snapshots of an Iceberg table",
+        "",
+        "Tables as Apache Iceberg tables: --tableFormat=iceberg on every command, and on an s3:// lake",
+        "  --catalog=glue|rest:URI|jdbc:URL (a local lake has its own catalog, _catalog/iceberg.db)",
         "");
   }
 

@@ -47,7 +47,8 @@ class StediCommandTest {
           "machine_learning_curated",
           "generate",
           "ddl",
-          "show");
+          "show",
+          "history");
 
   private static final List<String> BUILT_TABLES =
       List.of(
@@ -602,5 +603,45 @@ class StediCommandTest {
     try (Stream<Path> files = Files.walk(root)) {
       return files.map(root::relativize).collect(Collectors.toCollection(TreeSet::new));
     }
+  }
+
+  // ---------------------------------------------------------------- Iceberg tables
+
+  @Test
+  void historyListsEachRunsSnapshotAndShowAsOfReadsAnOlderOne(@TempDir Path lake) {
+    LakeGenerator.withAllDefects(0.02, 11).generate(lake);
+    Outcome first = stedi("lakehouse", "--lake=" + lake, "--tableFormat=iceberg");
+    assertEquals(0, first.status(), first.describe());
+    String firstSnapshot =
+        first.out().lines().filter(l -> l.startsWith("iceberg: customer_trusted snapshot ")).findFirst().orElseThrow().split(" ")[3];
+    Outcome second = stedi("lakehouse", "--lake=" + lake, "--tableFormat=iceberg");
+    assertEquals(0, second.status(), second.describe());
+
+    Outcome history = stedi("history", "customer_trusted", "--lake=" + lake);
+
+    assertEquals(0, history.status(), history.describe());
+    assertTrue(history.out().contains("customer_trusted at " + lake.resolve("customer/trusted") + " in the catalog embedded"), history.out());
+    assertTrue(history.out().contains(": 2 snapshots"), history.out());
+    assertTrue(history.out().lines().anyMatch(l -> l.startsWith(firstSnapshot + " ") && l.contains("overwrite")), history.out());
+    Outcome current = stedi("show", "customer_trusted", "--lake=" + lake, "--limit", "1");
+    Outcome old = stedi("show", "customer_trusted", "--lake=" + lake, "--limit", "1", "--asOf", firstSnapshot);
+    assertEquals(0, old.status(), old.describe());
+    assertTrue(old.out().contains("(Iceberg snapshot " + firstSnapshot + " of "), old.out());
+    assertFalse(current.out().contains("(Iceberg snapshot " + firstSnapshot + " of "), current.out());
+    String rows = current.out().lines().findFirst().orElseThrow().replaceAll(".*: (\\d+) rows$", "$1");
+    assertTrue(old.out().lines().findFirst().orElseThrow().endsWith(": " + rows + " rows"), old.out() + current.out());
+
+    Outcome missing = stedi("show", "customer_trusted", "--lake=" + lake, "--asOf", "12345");
+    assertTrue(assertOneLineFailure(missing, 1).contains("has no snapshot 12345 (expired, or never made)"), missing.describe());
+    Outcome tooEarly = stedi("show", "customer_trusted", "--lake=" + lake, "--asOf", "2000-01-01T00:00:00Z");
+    assertTrue(assertOneLineFailure(tooEarly, 1).contains("has no snapshot as old as 2000-01-01T00:00:00Z"), tooEarly.describe());
+  }
+
+  @Test
+  void historyAndAsOfOfAParquetTableSayThatOnlyIcebergTablesKeepOne() {
+    Outcome history = stedi("history", "customer_trusted", "--lake=" + sharedLake);
+    assertTrue(assertOneLineFailure(history, 1).contains("is not an Iceberg table"), history.describe());
+    Outcome asOf = stedi("show", "customer_trusted", "--lake=" + sharedLake, "--asOf", "1");
+    assertTrue(assertOneLineFailure(asOf, 2).contains("a Parquet-format table, which keeps no history"), asOf.describe());
   }
 }

@@ -1,0 +1,87 @@
+package org.stedi.lakehouse.runners;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.beam.sdk.io.FileSystems;
+import org.stedi.lakehouse.model.LakeTable;
+import org.stedi.lakehouse.pipelines.LakeJobs;
+import org.stedi.lakehouse.pipelines.LakeOptions;
+import org.stedi.lakehouse.pipelines.iceberg.IcebergReader;
+import org.stedi.lakehouse.pipelines.run.Lake;
+import org.stedi.lakehouse.pipelines.run.LakeException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Unmatched;
+
+/**
+ * {@code stedi history TABLE}: the snapshots of an Iceberg table, oldest first, each with its time,
+ * operation, run, rows and files. Beam options ({@code --catalog}, the S3 ones) as in {@code show}.
+ */
+@Command(
+    name = "stedi history",
+    description = "Lists the snapshots of an Iceberg table (--tableFormat=iceberg), oldest first.",
+    footer =
+        "--catalog=glue|rest:URI|jdbc:URL names the catalog of an s3:// lake (a local lake's is its own); Beam's S3 "
+            + "options are taken too, as --name=value.")
+final class HistoryCommand {
+  @Parameters(
+      index = "0",
+      paramLabel = "TABLE",
+      completionCandidates = ShowCommand.TableNames.class,
+      description = "the table, one of the five output tables")
+  private String tableName;
+
+  @Option(names = "--lake", paramLabel = "DIR|s3://bucket/prefix", description = "the lake (default: " + SampleData.DEFAULT_LAKE + ")")
+  private String lake;
+
+  @Unmatched private List<String> beamArgs = new ArrayList<>();
+
+  @Mixin private ToolCommandLine.HelpOption help;
+
+  private final PrintStream out;
+
+  HistoryCommand(PrintStream out) {
+    this.out = out;
+  }
+
+  int run(String... args) {
+    if (ToolCommandLine.parse(this, out, args)) {
+      return 0;
+    }
+    for (String arg : beamArgs) {
+      if (!arg.startsWith("--")) {
+        throw new IllegalArgumentException(
+            "unexpected argument '" + arg + "': history takes one table name, and Beam options as --name=value");
+      }
+    }
+    LakeTable table =
+        LakeTable.byName(tableName)
+            .filter(LakeTable::isParquet)
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "history lists the snapshots of an output table, not '" + tableName + "'; tables: "
+                            + String.join(", ", LakeJobs.ALL.get(0).outputs().stream().map(LakeTable::tableName).toList())));
+    List<String> options = new ArrayList<>(beamArgs);
+    if (lake != null) {
+      options.add("--lake=" + lake);
+    }
+    LakeOptions lakeOptions = LakeJobs.parseOptions(options.toArray(String[]::new));
+    Lake location = Lake.of(lakeOptions.getLake());
+    if (location.isLocal() && !Files.isDirectory(location.localRoot())) {
+      throw new LakeException("the lake folder " + location + " does not exist: run `stedi lakehouse` first, or give --lake");
+    }
+    FileSystems.setDefaultPipelineOptions(lakeOptions);
+    if (!IcebergReader.isIcebergTable(location, table)) {
+      throw new LakeException(
+          table.tableName() + " in " + location + " is not an Iceberg table, and only Iceberg tables keep a history: "
+              + "build the lake with `lakehouse --tableFormat=iceberg`");
+    }
+    out.print(IcebergReader.history(location, lakeOptions.getCatalog(), table));
+    return 0;
+  }
+}
