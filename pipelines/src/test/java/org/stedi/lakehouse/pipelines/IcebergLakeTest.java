@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.stedi.lakehouse.testing.Stedi.EXERCISE_TIME;
 import static org.stedi.lakehouse.testing.Stedi.SANTOSH;
 import static org.stedi.lakehouse.testing.Stedi.SARAH;
 import static org.stedi.lakehouse.testing.Stedi.SERIAL_1;
@@ -19,9 +18,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.types.Types;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.parquet.schema.MessageType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.stedi.lakehouse.model.LakeTable;
@@ -29,10 +33,8 @@ import org.stedi.lakehouse.pipelines.iceberg.IcebergTables;
 import org.stedi.lakehouse.pipelines.run.LakeException;
 import org.stedi.lakehouse.pipelines.run.LakeRun;
 import org.stedi.lakehouse.pipelines.run.RunReport;
-import org.stedi.lakehouse.testing.AccelerometerLine;
 import org.stedi.lakehouse.testing.DuckDb;
 import org.stedi.lakehouse.testing.LandingFiles;
-import org.stedi.lakehouse.testing.StepTrainerLine;
 
 /**
  * The lake as Iceberg tables in the embedded SQLite catalog, on the DirectRunner: each run one
@@ -42,21 +44,12 @@ import org.stedi.lakehouse.testing.StepTrainerLine;
  * that held it expires.
  */
 class IcebergLakeTest {
-  private static final long SARAHS_TIME = EXERCISE_TIME + 1000;
   private static final String ICEBERG = "--tableFormat=iceberg";
 
   @TempDir Path lake;
 
   private void writeTwoCustomers() {
-    LandingFiles.write(
-        lake.resolve("customer/landing/customers.json"),
-        List.of(consenting(SANTOSH, SERIAL_1).lastUpdateDate(1000L), consenting(SARAH, SERIAL_2)));
-    LandingFiles.write(
-        lake.resolve("accelerometer/landing/a.json"),
-        List.of(AccelerometerLine.of(SANTOSH, EXERCISE_TIME, 1, 2, 3), AccelerometerLine.of(SARAH, SARAHS_TIME, 4, 5, 6)));
-    LandingFiles.write(
-        lake.resolve("step_trainer/landing/s.json"),
-        List.of(StepTrainerLine.of(EXERCISE_TIME, SERIAL_1, 218), StepTrainerLine.of(SARAHS_TIME, SERIAL_2, 200)));
+    TwoCustomers.write(lake);
   }
 
   private LakeRun.Result run(String... args) {
@@ -112,6 +105,16 @@ class IcebergLakeTest {
     String santosh = SANTOSH.toLowerCase(Locale.ROOT);
     String sarah = SARAH.toLowerCase(Locale.ROOT);
     assertEquals(List.of(santosh, sarah), column(accelerometer, firstSnapshot, "user"));
+    // Each file numbers its columns as the table's schema does, so readers by field ID need no name mapping.
+    String file = accelerometer.newScan().planFiles().iterator().next().file().path().toString();
+    try (ParquetFileReader footer = ParquetFileReader.open(HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(file), new Configuration()))) {
+      MessageType schema = footer.getFileMetaData().getSchema();
+      for (Types.NestedField field : accelerometer.schema().columns()) {
+        if (!field.name().equals("dt")) {
+          assertEquals(field.fieldId(), schema.getType(field.name()).getId().intValue(), field.name() + "'s field ID in " + file);
+        }
+      }
+    }
     // dt is an identity partition: each file's partition holds its reading day.
     accelerometer.newScan().planFiles().forEach(task -> assertEquals("2022-06-18", task.file().partition().get(0, String.class)));
 

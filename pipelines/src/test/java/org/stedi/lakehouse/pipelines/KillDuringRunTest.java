@@ -4,13 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,9 +18,8 @@ import org.stedi.lakehouse.testing.LakeSnapshot;
  * Kills {@code Lakehouse} with SIGKILL at random moments of a run that would change every table,
  * and checks after each kill that every table is whole: exactly as the last successful run left it,
  * or exactly as the new run writes it, never a mix, and that the lake is not left locked. The kill
- * moments are drawn from a seed, over a span that follows how long a run takes on this machine;
- * the test prints both, and {@code -DkillSeed=N -DkillSpanMillis=M} draws the same moments again
- * (the same delays after the start, which on a busier machine fall into other phases of a run).
+ * moments are {@link RandomKills}' (a printed seed; {@code -DkillSeed=N -DkillSpanMillis=M}
+ * replays them).
  */
 class KillDuringRunTest {
   private static final double SCALE = 0.1;
@@ -52,54 +46,27 @@ class KillDuringRunTest {
 
     // Later kills fall anywhere in a whole run of a new process (its JVM start, a run as long as the
     // reference run in this warm JVM took, twice over), however fast this machine is.
-    long seed = Long.getLong("killSeed", System.nanoTime());
-    int span = Integer.getInteger("killSpanMillis", (int) Math.max(12_000, 2_000 + 2 * runMillis));
-    System.out.printf(
-        "KillDuringRunTest: kill moments drawn with seed %d over %d ms (replay: -DkillSeed=%d -DkillSpanMillis=%d)%n",
-        seed, span, seed, span);
-    Random random = new Random(seed);
-    int killedBeforePublish = 0;
-    for (int attempt = 0; attempt < 4; attempt++) {
-      long delayMillis = 300 + random.nextInt(attempt == 0 ? 1500 : span);
-      Process run = startLakehouse(lake);
-      boolean finished = run.waitFor(delayMillis, TimeUnit.MILLISECONDS);
-      if (!finished) {
-        run.destroyForcibly();
-        assertTrue(run.waitFor(30, TimeUnit.SECONDS), "the killed run did not end within 30 s of SIGKILL");
-      }
-      LakeSnapshot now = LakeSnapshot.of(lake);
-      boolean allOld = true;
-      for (LakeTable table : Lakehouse.JOB.outputs()) {
-        List<List<String>> rows = now.rows(table.path());
-        assertTrue(
-            rows.equals(old.rows(table.path())) || rows.equals(next.rows(table.path())),
-            table + " is neither the old nor the new table after a kill at " + delayMillis + " ms (seed " + seed + ")");
-        allOld &= rows.equals(old.rows(table.path()));
-      }
-      if (!finished && allOld) {
-        killedBeforePublish++;
-      }
-      System.out.printf(
-          "kill %d at %d ms: %s; every table %s%n",
-          attempt + 1, delayMillis, finished ? "the run had finished" : "SIGKILL", allOld ? "as before" : "whole, old or new");
-    }
-    assertTrue(killedBeforePublish >= 1, "at least the first kill lands before publishing (seed " + seed + ")");
+    RandomKills.killFourTimes(
+        "KillDuringRunTest",
+        runMillis,
+        lake,
+        List.of(),
+        (delayMillis, seed) -> {
+          LakeSnapshot now = LakeSnapshot.of(lake);
+          boolean allOld = true;
+          for (LakeTable table : Lakehouse.JOB.outputs()) {
+            List<List<String>> rows = now.rows(table.path());
+            assertTrue(
+                rows.equals(old.rows(table.path())) || rows.equals(next.rows(table.path())),
+                table + " is neither the old nor the new table after a kill at " + delayMillis + " ms (seed " + seed + ")");
+            allOld &= rows.equals(old.rows(table.path()));
+          }
+          return allOld;
+        });
 
     // The killed runs left no lock behind and the next run completes the lake.
     LakeRun.Result last = Lakehouse.run(LakeJobs.parseOptions("--lake=" + lake));
     assertTrue(last.report().reconciled());
     assertEquals(next, LakeSnapshot.of(lake));
-  }
-
-  private static Process startLakehouse(Path lake) throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(Lakehouse.class.getName());
-    command.add("--lake=" + lake);
-    File log = Files.createTempFile("killed-lakehouse", ".log").toFile();
-    log.deleteOnExit();
-    return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
   }
 }

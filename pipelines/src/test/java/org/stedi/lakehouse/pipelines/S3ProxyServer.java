@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * a bucket is a folder of {@link #root()} and an object a file, so tests seed landing data as plain
  * files and read tables back from disk.
  */
-final class S3ProxyServer implements AutoCloseable {
+public final class S3ProxyServer implements AutoCloseable {
   static final String IDENTITY = "lake-test-identity";
   static final String CREDENTIAL = "lake-test-secret-credential";
 
@@ -30,7 +30,7 @@ final class S3ProxyServer implements AutoCloseable {
   }
 
   /** Starts the server on a free port and waits until it answers. */
-  static S3ProxyServer start(Path root) throws Exception {
+  public static S3ProxyServer start(Path root) throws Exception {
     Path jar = Path.of("target", "s3proxy", "s3proxy.jar").toAbsolutePath();
     if (!Files.exists(jar)) {
       throw new IllegalStateException(jar + " is missing: the build copies it at process-test-resources");
@@ -97,7 +97,7 @@ final class S3ProxyServer implements AutoCloseable {
   }
 
   /** Creates a bucket (a folder) and returns its local path. */
-  Path bucket(String name) throws IOException {
+  public Path bucket(String name) throws IOException {
     return Files.createDirectories(root.resolve(name));
   }
 
@@ -117,7 +117,7 @@ final class S3ProxyServer implements AutoCloseable {
             + "\"}");
   }
 
-  List<String> options() {
+  public List<String> options() {
     return options(CREDENTIAL);
   }
 

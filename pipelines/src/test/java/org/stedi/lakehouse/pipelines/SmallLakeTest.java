@@ -60,15 +60,7 @@ class SmallLakeTest {
 
   @Test
   void aCustomerWhoWithdrawsConsentDisappearsFromEveryTableAtTheNextRun(@TempDir Path lake) throws Exception {
-    LandingFiles.write(
-        lake.resolve("customer/landing/customers.json"),
-        List.of(consenting(SANTOSH, SERIAL_1).lastUpdateDate(1000L), consenting(SARAH, SERIAL_2)));
-    LandingFiles.write(
-        lake.resolve("accelerometer/landing/a.json"),
-        List.of(AccelerometerLine.of(SANTOSH, EXERCISE_TIME, 1, 2, 3), AccelerometerLine.of(SARAH, SARAHS_TIME, 4, 5, 6)));
-    LandingFiles.write(
-        lake.resolve("step_trainer/landing/s.json"),
-        List.of(StepTrainerLine.of(EXERCISE_TIME, SERIAL_1, 218), StepTrainerLine.of(SARAHS_TIME, SERIAL_2, 200)));
+    TwoCustomers.write(lake);
     assertTrue(Lakehouse.run(LakeJobs.parseOptions("--lake=" + lake)).report().reconciled());
     String santosh = SANTOSH.toLowerCase(Locale.ROOT);
     String sarah = SARAH.toLowerCase(Locale.ROOT);

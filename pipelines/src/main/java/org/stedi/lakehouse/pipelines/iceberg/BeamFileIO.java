@@ -198,7 +198,11 @@ public final class BeamFileIO implements FileIO {
 
     @Override
     public void close() throws IOException {
-      channel.close();
+      // Iceberg closes some streams twice (a writer around the stream, then the stream), and Beam's S3
+      // channel would complete its multipart upload a second time.
+      if (channel.isOpen()) {
+        channel.close();
+      }
     }
   }
 
@@ -234,7 +238,11 @@ public final class BeamFileIO implements FileIO {
 
     @Override
     public void close() throws IOException {
-      channel.close();
+      // Iceberg closes some streams twice (a writer around the stream, then the stream), and Beam's S3
+      // channel would complete its multipart upload a second time.
+      if (channel.isOpen()) {
+        channel.close();
+      }
     }
   }
 }

@@ -58,9 +58,10 @@ import org.stedi.lakehouse.pipelines.run.LakeException;
  * were killed before they committed). One run at a time holds the lake's lock, so nothing else
  * writes the tables meanwhile.
  *
- * <p>The Parquet files carry no Iceberg field IDs: each table's {@code schema.name-mapping.default}
- * maps the columns by name, as Iceberg does for imported files, and {@code dt} is an identity
- * partition whose value each file's partition holds (the files do not repeat it).
+ * <p>The Parquet files number their columns with the field IDs of {@link #schema} (the pipeline's
+ * writer does so for every table); each table's {@code schema.name-mapping.default} also maps the
+ * columns by name, for files without IDs. {@code dt} is an identity partition whose value each
+ * file's partition holds (the files do not repeat it).
  */
 public final class IcebergTables implements Closeable {
   /** The snapshot summary property naming the run that wrote a snapshot. */
@@ -256,7 +257,11 @@ public final class IcebergTables implements Closeable {
     }
     List<ResourceId> orphans = new ArrayList<>();
     for (MatchResult.Metadata file : allFiles(lake.location(table) + "/" + DATA)) {
-      if (!referenced.contains(file.resourceId().toString())) {
+      String path = file.resourceId().toString();
+      if (path.endsWith("/")) {
+        continue; // an object store's folder marker, not a file
+      }
+      if (!referenced.contains(path)) {
         orphans.add(file.resourceId());
       }
     }

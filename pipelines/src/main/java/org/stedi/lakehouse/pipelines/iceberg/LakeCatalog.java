@@ -116,6 +116,9 @@ public record LakeCatalog(String kind, String uri, String warehouse) {
       }
       case "rest" -> {
         properties.put(CatalogProperties.URI, uri);
+        // A catalog that does not answer fails the run rather than stalling it.
+        properties.put("rest.client.connection-timeout-ms", "10000");
+        properties.put("rest.client.socket-timeout-ms", "60000");
         RESTCatalog catalog = new RESTCatalog();
         catalog.initialize(NAME, properties);
         return catalog;

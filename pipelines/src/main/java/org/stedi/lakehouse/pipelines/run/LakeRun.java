@@ -111,6 +111,13 @@ public final class LakeRun {
       options.setAwsRegion(Region.US_EAST_1);
     }
     FileSystems.setDefaultPipelineOptions(options);
+    boolean iceberg = isIceberg(options);
+    if (iceberg) {
+      LakeCatalog.of(lake, options.getCatalog()); // a wrong --catalog fails before the lake is touched
+      if (options.getKeepSnapshots() < 1) {
+        throw new IllegalArgumentException("--keepSnapshots must be at least 1, got " + options.getKeepSnapshots());
+      }
+    }
     String runId = newRunId();
     checkLakeExists(lake, job);
     long landingBytes = DirectRunnerMemory.landingBytes(lake, job.landing());
@@ -118,12 +125,7 @@ public final class LakeRun {
     GroupingOptions grouping = options.as(GroupingOptions.class);
     sizeBuckets(grouping, landingBytes);
     settings.put("buckets", grouping.getBuckets());
-    boolean iceberg = isIceberg(options);
     if (iceberg) {
-      LakeCatalog.of(lake, options.getCatalog()); // a wrong --catalog fails before the lake is locked
-      if (options.getKeepSnapshots() < 1) {
-        throw new IllegalArgumentException("--keepSnapshots must be at least 1, got " + options.getKeepSnapshots());
-      }
       settings.put("keepSnapshots", options.getKeepSnapshots());
     }
     try (TablePublisher publisher = openPublisher(lake, runId, options);
@@ -287,6 +289,7 @@ public final class LakeRun {
     List<RunReport.Snapshot> snapshots = new ArrayList<>();
     for (LakeTable table : job.outputs()) {
       IcebergTables.Committed c;
+      long started = System.nanoTime();
       try {
         c = tables.commit(table, runId, options.getKeepSnapshots());
       } catch (RuntimeException e) {
@@ -301,7 +304,7 @@ public final class LakeRun {
       snapshots.add(
           new RunReport.Snapshot(
               table.tableName(), c.snapshotId(), Instant.ofEpochMilli(c.timestampMillis()).toString(), c.files(),
-              c.expired(), c.orphansRemoved()));
+              c.expired(), c.orphansRemoved(), (System.nanoTime() - started) / 1_000_000));
     }
     return snapshots;
   }

@@ -30,7 +30,12 @@ import org.apache.beam.sdk.transforms.windowing.PaneInfo;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
-import org.apache.parquet.avro.AvroParquetWriter;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.avro.AvroSchemaConverter;
+import org.apache.parquet.avro.AvroWriteSupport;
+import org.apache.parquet.hadoop.api.WriteSupport;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.Type;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
@@ -225,9 +230,7 @@ final class LakeWrite {
     @Override
     public void open(WritableByteChannel channel) throws IOException {
       writer =
-          AvroParquetWriter.<GenericRecord>builder(new ChannelOutputFile(channel))
-              .withSchema(format.schema())
-              .withDataModel(GenericData.get())
+          new NumberedFieldsWriter(new ChannelOutputFile(channel), format)
               .withConf(ParquetConf.copy())
               .withCompressionCodec(CompressionCodecName.SNAPPY)
               .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
@@ -244,6 +247,39 @@ final class LakeWrite {
     @Override
     public void flush() throws IOException {
       writer.close();
+    }
+  }
+
+  /**
+   * Parquet's Avro writer, with each column's field ID in the file's schema: 1 for the first column
+   * of the table, in the contract's order, as the tables' Iceberg schema numbers them
+   * ({@code IcebergTables.schema}). Readers that map columns by ID (Iceberg's) then need no name
+   * mapping; readers by name see the same file as without IDs.
+   */
+  private static final class NumberedFieldsWriter extends ParquetWriter.Builder<GenericRecord, NumberedFieldsWriter> {
+    private final TableFormat<?> format;
+
+    NumberedFieldsWriter(org.apache.parquet.io.OutputFile file, TableFormat<?> format) {
+      super(file);
+      this.format = format;
+    }
+
+    @Override
+    protected NumberedFieldsWriter self() {
+      return this;
+    }
+
+    @Override
+    protected WriteSupport<GenericRecord> getWriteSupport(Configuration conf) {
+      return new AvroWriteSupport<>(numbered(new AvroSchemaConverter(conf).convert(format.schema())), format.schema(), GenericData.get());
+    }
+
+    static MessageType numbered(MessageType schema) {
+      List<Type> fields = new ArrayList<>();
+      for (int i = 0; i < schema.getFieldCount(); i++) {
+        fields.add(schema.getType(i).withId(i + 1));
+      }
+      return new MessageType(schema.getName(), fields);
     }
   }
 

@@ -72,10 +72,17 @@ public record RunReport(
    * @param expiredSnapshots older snapshots expired by the run ({@code --keepSnapshots})
    * @param orphanFilesRemoved data files that no snapshot referenced (of runs killed before they
    *     committed, or left by an expiry cut short), deleted by the run
+   * @param commitMillis how long the table's commit, expiry and clean-up took
    */
-  @JsonPropertyOrder({"table", "snapshotId", "committedAt", "files", "expiredSnapshots", "orphanFilesRemoved"})
+  @JsonPropertyOrder({"table", "snapshotId", "committedAt", "files", "expiredSnapshots", "orphanFilesRemoved", "commitMillis"})
   public record Snapshot(
-      String table, long snapshotId, String committedAt, int files, int expiredSnapshots, int orphanFilesRemoved) {}
+      String table,
+      long snapshotId,
+      String committedAt,
+      int files,
+      int expiredSnapshots,
+      int orphanFilesRemoved,
+      long commitMillis) {}
 
   /** The report with the snapshots the run committed. */
   public RunReport withSnapshots(List<Snapshot> committed) {
@@ -352,10 +359,11 @@ public record RunReport(
       for (Snapshot s : snapshots) {
         out.append(
             String.format(
-                "iceberg: %s snapshot %d (%d files)%s%s%n",
+                "iceberg: %s snapshot %d (%d files, committed in %.1f s)%s%s%n",
                 s.table(),
                 s.snapshotId(),
                 s.files(),
+                s.commitMillis() / 1000.0,
                 s.expiredSnapshots() > 0 ? String.format(", %d older snapshots expired", s.expiredSnapshots()) : "",
                 s.orphanFilesRemoved() > 0
                     ? String.format(", %d files of unfinished runs removed", s.orphanFilesRemoved())

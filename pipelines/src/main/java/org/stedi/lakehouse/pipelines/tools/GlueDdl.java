@@ -26,6 +26,37 @@ public final class GlueDdl {
     return String.join("\n", statements);
   }
 
+  /**
+   * What Athena needs for a lake whose output tables are Iceberg tables ({@code --tableFormat=iceberg}):
+   * the landing tables' statements as for the Parquet format, and for each output table no DDL but
+   * how to query it. Runs with {@code --catalog=glue} create and commit the tables in the Glue
+   * database {@code stedi} themselves; tables that another catalog holds can be registered in Glue
+   * from their current metadata file with Iceberg's {@code register_table} procedure.
+   */
+  public static String allIceberg(Lake lake) {
+    List<String> statements = new ArrayList<>();
+    statements.add(
+        "-- The output tables are Iceberg tables: runs with --tableFormat=iceberg --catalog=glue create and commit them\n"
+            + "-- in the Glue database stedi, and Athena (engine version 3) reads them as they are, with no DDL.\n"
+            + "CREATE DATABASE IF NOT EXISTS `stedi`;\n");
+    for (LakeTable table : LakeTable.values()) {
+      if (!table.isParquet()) {
+        statements.add(createTable(table, lake, "stedi"));
+        continue;
+      }
+      String name = table.tableName();
+      statements.add(
+          "-- " + name + ": an Iceberg table at " + lake.location(table) + "/ (no DDL).\n"
+              + "--   SELECT * FROM stedi." + name + " LIMIT 10;\n"
+              + "--   SELECT * FROM \"stedi\".\"" + name + "$snapshots\";  -- then FOR VERSION AS OF <snapshot_id>\n"
+              + "-- Held by another catalog (REST, JDBC)? Register its current metadata file in Glue, from Spark with\n"
+              + "-- Iceberg's Glue catalog (the file is the newest " + lake.location(table) + "/metadata/*.metadata.json):\n"
+              + "--   CALL glue.system.register_table('stedi." + name + "', '" + lake.location(table)
+              + "/metadata/NNNNN-UUID.metadata.json');\n");
+    }
+    return String.join("\n", statements);
+  }
+
   /** The statement of one table, ending with a newline. */
   public static String createTable(LakeTable table, Lake lake, String database) {
     StringBuilder sql = new StringBuilder();

@@ -34,6 +34,15 @@ final class DdlCommand {
   @Option(names = "--database", paramLabel = "NAME", defaultValue = "stedi", description = "the Glue database (default: ${DEFAULT-VALUE})")
   private String database;
 
+  @Option(
+      names = "--tableFormat",
+      paramLabel = "parquet|iceberg",
+      defaultValue = "parquet",
+      description =
+          "the format of the output tables (default: ${DEFAULT-VALUE}); iceberg prints the landing tables' statements "
+              + "and how Athena reads the Iceberg tables that runs with --catalog=glue register themselves")
+  private String tableFormat;
+
   @Option(names = "--out", paramLabel = "DIR", description = "write one TABLE.sql per table into DIR (created if need be) instead of printing")
   private Path folder;
 
@@ -57,6 +66,17 @@ final class DdlCommand {
       return 0;
     }
     Lake location = Lake.of(lake);
+    if (tableFormat.equals("iceberg")) {
+      if (!database.equals("stedi") || folder != null) {
+        throw new IllegalArgumentException(
+            "ddl --tableFormat=iceberg prints to the terminal, for the Glue database stedi (the tables' Iceberg namespace)");
+      }
+      out.print(GlueDdl.allIceberg(location));
+      return 0;
+    }
+    if (!tableFormat.equals("parquet")) {
+      throw new IllegalArgumentException("--tableFormat takes parquet or iceberg, not " + tableFormat);
+    }
     if (folder == null) {
       out.print(GlueDdl.all(location, database));
       return 0;

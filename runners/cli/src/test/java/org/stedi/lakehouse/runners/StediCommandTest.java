@@ -644,4 +644,23 @@ class StediCommandTest {
     Outcome asOf = stedi("show", "customer_trusted", "--lake=" + sharedLake, "--asOf", "1");
     assertTrue(assertOneLineFailure(asOf, 2).contains("a Parquet-format table, which keeps no history"), asOf.describe());
   }
+
+  @Test
+  void ddlForIcebergTablesGivesTheLandingTablesAndHowAthenaReadsTheOutputTables() {
+    Outcome ddl = stedi("ddl", "--tableFormat=iceberg", "--lake=s3://bucket/lake");
+
+    assertEquals(0, ddl.status(), ddl.describe());
+    for (LakeTable table : LakeTable.values()) {
+      String create = "CREATE EXTERNAL TABLE IF NOT EXISTS `stedi`.`" + table.tableName() + "`";
+      if (table.isParquet()) {
+        assertFalse(ddl.out().contains(create), "an Iceberg table needs no external table: " + table);
+        assertTrue(ddl.out().contains("register_table('stedi." + table.tableName() + "', 's3://bucket/lake/" + table.path() + "/metadata/"), ddl.out());
+        assertTrue(ddl.out().contains("SELECT * FROM stedi." + table.tableName() + " LIMIT 10;"), ddl.out());
+      } else {
+        assertTrue(ddl.out().contains(create), "the landing tables stay JSON external tables: " + table);
+      }
+    }
+    Outcome wrong = stedi("ddl", "--tableFormat=orc");
+    assertTrue(assertOneLineFailure(wrong, 2).contains("--tableFormat takes parquet or iceberg, not orc"), wrong.describe());
+  }
 }
