@@ -82,10 +82,33 @@ public final class IcebergTables implements Closeable {
 
   /** Opens the lake's catalog ({@code --catalog}, see {@link LakeCatalog#of}). */
   public static IcebergTables open(Lake lake, String catalogSpec) {
+    return open(lake, catalogSpec, null);
+  }
+
+  /**
+   * Opens the lake's catalog and asks it whether the namespace exists, so that a catalog that cannot
+   * be reached (a wrong URI, no credentials, no network) fails here, before a pipeline runs.
+   *
+   * @param awsRegion the region of the Glue catalog ({@code --awsRegion}), or null for the AWS SDK's
+   *     default region chain
+   */
+  public static IcebergTables open(Lake lake, String catalogSpec, String awsRegion) {
     LakeCatalog where = LakeCatalog.of(lake, catalogSpec);
+    Catalog catalog = null;
     try {
-      return new IcebergTables(lake, where, where.open());
-    } catch (RuntimeException e) {
+      catalog = where.open(awsRegion);
+      if (catalog instanceof SupportsNamespaces namespaces) {
+        namespaces.namespaceExists(Namespace.of(LakeCatalog.NAME));
+      }
+      return new IcebergTables(lake, where, catalog);
+    } catch (RuntimeException | LinkageError e) {
+      if (catalog instanceof Closeable closeable) {
+        try {
+          closeable.close();
+        } catch (IOException | RuntimeException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
       throw new LakeException("cannot open the Iceberg catalog " + where.describe() + ": " + rootMessage(e), e);
     }
   }
@@ -316,6 +339,9 @@ public final class IcebergTables implements Closeable {
     Throwable root = e;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
+    }
+    if (root instanceof java.net.UnknownHostException) {
+      return "unknown host " + root.getMessage() + " (no network, or a wrong region or endpoint)";
     }
     return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
   }

@@ -90,7 +90,15 @@ public record LakeCatalog(String kind, String uri, String warehouse) {
 
   /** Opens the catalog; the caller closes it (a catalog that is not closeable is returned as it is). */
   public Catalog open() {
+    return open(null);
+  }
+
+  /** Opens the catalog, the Glue catalog's client in {@code awsRegion} when given. */
+  public Catalog open(String awsRegion) {
     Map<String, String> properties = new HashMap<>();
+    if (awsRegion != null && kind.equals("glue")) {
+      properties.put("client.region", awsRegion);
+    }
     properties.put(CatalogProperties.WAREHOUSE_LOCATION, warehouse);
     properties.put(CatalogProperties.FILE_IO_IMPL, BeamFileIO.class.getName());
     switch (kind) {

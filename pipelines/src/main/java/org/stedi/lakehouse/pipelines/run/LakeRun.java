@@ -129,7 +129,11 @@ public final class LakeRun {
       settings.put("keepSnapshots", options.getKeepSnapshots());
     }
     try (TablePublisher publisher = openPublisher(lake, runId, options);
-        IcebergTables icebergTables = iceberg ? IcebergTables.open(lake, options.getCatalog()) : null) {
+        IcebergTables icebergTables =
+            iceberg
+                ? IcebergTables.open(
+                    lake, options.getCatalog(), options.getAwsRegion() == null ? null : options.getAwsRegion().id())
+                : null) {
       if (iceberg) {
         settings.put("catalog", icebergTables.catalog().describe());
       }
