@@ -75,6 +75,35 @@ class ClusterJarIT {
         expected.customerTrusted(), LakeSnapshot.of(lake).rows(LakeTable.CUSTOMER_TRUSTED.path()).size());
   }
 
+  /**
+   * Glue 5 with {@code --datalake-formats iceberg} (and EMR with Iceberg) put Iceberg's Spark runtime
+   * on the classpath ahead of the job jar: the job jar's Iceberg is the same version, so the runtime's
+   * classes serve the commits as well as the jar's would.
+   */
+  @Test
+  void theJobJarWritesIcebergTablesWithGluesIcebergRuntimeAheadOfIt(@TempDir Path dir) throws Exception {
+    Path lake = dir.resolve("lake");
+    ExpectedCounts expected = RunnerParity.generate(lake, RunnerParity.SMALL_SCALE);
+    String runtime;
+    try (Stream<Path> jars = Files.list(Path.of(JavaProcess.buildProperty("stedi.clusterClasspath")).resolve("iceberg"))) {
+      runtime = jars.map(Path::toString).filter(name -> name.contains("iceberg-spark-runtime")).findFirst().orElseThrow();
+    }
+
+    List<String> command = new ArrayList<>(List.of("-Dspark.master=local[2]", "-Dspark.app.name=stedi-iceberg"));
+    command.addAll(opens);
+    command.add("-cp");
+    command.add(clusterClasspath + File.pathSeparator + runtime + File.pathSeparator + jar);
+    command.addAll(List.of(SparkJob.class.getName(), "lakehouse", "--lake=" + lake, "--tableFormat=iceberg"));
+    JavaProcess.Outcome run = JavaProcess.java(dir.resolve("iceberg.log"), command);
+
+    assertEquals(0, run.status(), run.describe());
+    assertEquals(5, run.output().lines().filter(line -> line.matches("iceberg: \\w+ snapshot \\d+ .*")).count(), run.describe());
+    assertEquals(5, run.output().lines().filter(line -> line.matches("\\w+ +\\d+ +\\d+ +\\d+ +\\d+ +yes")).count(), run.describe());
+    assertTrue(
+        run.output().matches("(?s).*machine_learning_curated +\\d+ +" + expected.machineLearningCurated() + " .*"), run.describe());
+    assertTrue(Files.isRegularFile(lake.resolve("_catalog/iceberg.db")), "the embedded catalog");
+  }
+
   private List<String> java(String mainClass, String... args) {
     List<String> command = new ArrayList<>(opens);
     command.add("-cp");
