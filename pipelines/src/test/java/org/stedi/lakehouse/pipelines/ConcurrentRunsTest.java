@@ -25,6 +25,7 @@ import org.stedi.lakehouse.pipelines.publish.LocalPublisher;
 import org.stedi.lakehouse.pipelines.publish.ObjectStoreLock;
 import org.stedi.lakehouse.pipelines.run.LakeException;
 import org.stedi.lakehouse.pipelines.run.LakeRun;
+import org.stedi.lakehouse.testing.S3ProxyServer;
 import org.stedi.lakehouse.testing.LakeSnapshot;
 
 /**

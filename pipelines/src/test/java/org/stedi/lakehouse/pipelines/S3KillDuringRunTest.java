@@ -20,6 +20,7 @@ import org.stedi.lakehouse.model.LakeTable;
 import org.stedi.lakehouse.pipelines.publish.ObjectStorePublisher;
 import org.stedi.lakehouse.pipelines.publish.StoreClockAhead;
 import org.stedi.lakehouse.pipelines.run.LakeRun;
+import org.stedi.lakehouse.testing.S3ProxyServer;
 import org.stedi.lakehouse.testing.LakeSnapshot;
 
 /**

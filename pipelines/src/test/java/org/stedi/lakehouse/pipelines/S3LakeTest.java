@@ -23,6 +23,7 @@ import org.stedi.lakehouse.pipelines.run.LakeException;
 import org.stedi.lakehouse.pipelines.run.LakeJob;
 import org.stedi.lakehouse.pipelines.run.LakeRun;
 import org.stedi.lakehouse.pipelines.tools.TableReader;
+import org.stedi.lakehouse.testing.S3ProxyServer;
 import org.stedi.lakehouse.testing.DuckDb;
 import org.stedi.lakehouse.testing.LakeSnapshot;
 

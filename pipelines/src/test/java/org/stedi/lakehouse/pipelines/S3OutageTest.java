@@ -34,6 +34,7 @@ import org.stedi.lakehouse.pipelines.publish.StoreClockAhead;
 import org.stedi.lakehouse.pipelines.publish.TablePublisher;
 import org.stedi.lakehouse.pipelines.run.LakeException;
 import org.stedi.lakehouse.pipelines.run.LakeRun;
+import org.stedi.lakehouse.testing.S3ProxyServer;
 import org.stedi.lakehouse.testing.LakeSnapshot;
 
 /**

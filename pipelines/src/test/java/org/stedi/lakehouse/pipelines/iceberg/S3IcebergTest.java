@@ -29,10 +29,10 @@ import org.stedi.lakehouse.pipelines.LakeJobs;
 import org.stedi.lakehouse.pipelines.TwoCustomers;
 import org.stedi.lakehouse.pipelines.LakeOptions;
 import org.stedi.lakehouse.pipelines.Lakehouse;
-import org.stedi.lakehouse.pipelines.S3ProxyServer;
 import org.stedi.lakehouse.pipelines.run.Lake;
 import org.stedi.lakehouse.pipelines.run.LakeRun;
 import org.stedi.lakehouse.pipelines.tools.TableReader;
+import org.stedi.lakehouse.testing.S3ProxyServer;
 
 /**
  * The lake's Iceberg tables on {@code s3://}, against a real S3 API server (S3Proxy) on 127.0.0.1,

@@ -26,6 +26,7 @@ import org.stedi.lakehouse.testing.InProcessCommand;
 import org.stedi.lakehouse.testing.InProcessCommand.Outcome;
 import org.stedi.lakehouse.testing.JavaProcess;
 import org.stedi.lakehouse.testing.RunnerParity;
+import org.stedi.lakehouse.testing.S3ProxyServer;
 
 /**
  * The lakehouse's Iceberg tables read by another engine: Spark SQL with Iceberg's own Spark runtime
@@ -45,7 +46,7 @@ class IcebergSparkReaderTest {
   private static Path parquetLake;
   private static Path icebergLake;
 
-  private static void run(Path lake, String... args) {
+  private static void run(String lake, String... args) {
     String[] all = Stream.concat(Stream.of("lakehouse", "--lake=" + lake), Stream.of(args)).toArray(String[]::new);
     Outcome run = InProcessCommand.run(StediCommand::execute, all);
     assertEquals(0, run.status(), run.describe());
@@ -58,20 +59,34 @@ class IcebergSparkReaderTest {
     icebergLake = dir.resolve("iceberg");
     RunnerParity.generate(parquetLake, RunnerParity.SMALL_SCALE);
     RunnerParity.generate(icebergLake, RunnerParity.SMALL_SCALE);
-    run(parquetLake);
-    run(icebergLake, "--tableFormat=iceberg", "--runner=SparkRunner", "--sparkMaster=local[2]");
+    run(parquetLake.toString());
+    run(icebergLake.toString(), "--tableFormat=iceberg", "--runner=SparkRunner", "--sparkMaster=local[2]");
   }
 
   /** Runs scalar queries in a Spark SQL process of their own; returns each one's value by name. */
   private static Map<String, String> spark(Map<String, String> queries) {
-    String classpath =
+    return spark(icebergLake.toString(), List.of(), queries);
+  }
+
+  /**
+   * Runs scalar queries on the lake at {@code lake} in a Spark SQL process of its own, with extra JVM
+   * arguments ({@code -Dcatalog.*} settings); with S3FileIO, Iceberg's AWS bundle replaces Beam's AWS
+   * SDK on the reader's classpath.
+   */
+  private static Map<String, String> spark(String lake, List<String> jvm, Map<String, String> queries) {
+    boolean s3 = jvm.stream().anyMatch(arg -> arg.contains("S3FileIO"));
+    Stream<String> entries =
         Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
             .filter(entry -> !WRITER_ICEBERG_JAR.matcher(entry).matches())
-            .reduce((a, b) -> a + File.pathSeparator + b)
-            .orElseThrow();
+            .filter(entry -> !s3 || !entry.contains("/software/amazon/awssdk/"));
+    if (s3) {
+      entries = Stream.concat(entries, Stream.of(Path.of("target", "iceberg-aws", "iceberg-aws-bundle.jar").toAbsolutePath().toString()));
+    }
+    String classpath = entries.reduce((a, b) -> a + File.pathSeparator + b).orElseThrow();
     Path out = dir.resolve("spark-" + System.nanoTime() + ".tsv");
     List<String> args = new ArrayList<>(List.of(JavaProcess.buildProperty("stedi.javaOpens").split("\\s+")));
-    args.addAll(List.of("-cp", classpath, SparkSqlScalars.class.getName(), icebergLake.toString(), out.toString()));
+    args.addAll(jvm);
+    args.addAll(List.of("-cp", classpath, SparkSqlScalars.class.getName(), lake, out.toString()));
     queries.forEach((name, sql) -> {
       args.add(name);
       args.add(sql);
@@ -134,7 +149,7 @@ class IcebergSparkReaderTest {
     String latest = "SELECT snapshot_id FROM stedi.stedi.accelerometer_trusted.snapshots ORDER BY committed_at DESC LIMIT 1";
     Map<String, String> before = spark(Map.of("snapshot", latest, "rows", "SELECT count(*) FROM stedi.stedi.accelerometer_trusted"));
 
-    run(icebergLake, "--tableFormat=iceberg");
+    run(icebergLake.toString(), "--tableFormat=iceberg");
 
     String first = before.get("snapshot");
     Map<String, String> after =
@@ -149,5 +164,45 @@ class IcebergSparkReaderTest {
     assertEquals(before.get("rows"), after.get("rows"), "replaced, not appended: " + after);
     assertEquals(before.get("rows"), after.get("firstRows"), "time travel: " + after);
     assertEquals("2", after.get("runIds"), "each snapshot names its run: " + after);
+  }
+
+  @Test
+  void anS3LakesIcebergTablesReadBackThroughS3FileIOWithTheParquetFormatsRows() throws Exception {
+    Path buckets = dir.resolve("s3");
+    try (S3ProxyServer server = S3ProxyServer.start(buckets)) {
+      Path onDisk = server.bucket("stedi").resolve("lake");
+      RunnerParity.generate(onDisk, RunnerParity.SMALL_SCALE);
+      Path catalog = dir.resolve("s3-catalog.db");
+      List<String> args = new ArrayList<>(List.of("--tableFormat=iceberg", "--catalog=jdbc:sqlite:" + catalog, "--pathStyleAccess=true"));
+      args.addAll(server.options());
+      run("s3://stedi/lake", args.toArray(String[]::new));
+
+      Map<String, String> queries = new LinkedHashMap<>();
+      for (LakeTable table : Lakehouse.JOB.outputs()) {
+        String name = table.tableName();
+        queries.put(name + ".missing", "SELECT count(*) FROM (" + parquet(table) + " EXCEPT ALL " + iceberg(table) + ")");
+        queries.put(name + ".extra", "SELECT count(*) FROM (" + iceberg(table) + " EXCEPT ALL " + parquet(table) + ")");
+        queries.put(name + ".files", "SELECT min(file_path) FROM stedi.stedi." + name + ".files");
+      }
+      Map<String, String> values =
+          spark(
+              "s3://stedi/lake",
+              List.of(
+                  "-Dcatalog.uri=jdbc:sqlite:" + catalog,
+                  "-Dcatalog.io-impl=org.apache.iceberg.aws.s3.S3FileIO",
+                  "-Dcatalog.s3.endpoint=" + server.endpoint(),
+                  "-Dcatalog.s3.path-style-access=true",
+                  "-Dcatalog.s3.access-key-id=" + S3ProxyServer.IDENTITY,
+                  "-Dcatalog.s3.secret-access-key=" + S3ProxyServer.CREDENTIAL,
+                  "-Dcatalog.client.region=us-east-1"),
+              queries);
+
+      for (LakeTable table : Lakehouse.JOB.outputs()) {
+        String name = table.tableName();
+        assertEquals("0", values.get(name + ".missing"), name + ": Parquet-format rows missing from the S3 Iceberg table; " + values);
+        assertEquals("0", values.get(name + ".extra"), name + ": S3 Iceberg rows not in the Parquet format; " + values);
+        assertTrue(values.get(name + ".files").startsWith("s3://stedi/lake/" + table.path() + "/data/"), values.toString());
+      }
+    }
   }
 }

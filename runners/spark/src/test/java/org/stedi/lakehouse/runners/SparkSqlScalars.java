@@ -13,14 +13,16 @@ import org.apache.spark.sql.SparkSession;
  * A separate Spark SQL process for the Iceberg tests: {@code LAKE OUT NAME SQL [NAME SQL]...} runs
  * each query, a scalar, against the lake's embedded Iceberg catalog (catalog {@code stedi}, as a
  * user configures Spark for it) and writes {@code NAME<TAB>VALUE} lines to OUT. It runs on Iceberg's
- * Spark runtime alone, without the writer's Iceberg jars, as a reader of the lake would.
+ * Spark runtime alone, without the writer's Iceberg jars, as a reader of the lake would. System
+ * properties {@code catalog.*} add to or replace the catalog's settings ({@code
+ * -Dcatalog.uri=jdbc:sqlite:...}, {@code -Dcatalog.io-impl=org.apache.iceberg.aws.s3.S3FileIO}).
  */
 public final class SparkSqlScalars {
   private SparkSqlScalars() {}
 
   public static void main(String[] args) throws IOException {
-    Path lake = Path.of(args[0]);
-    SparkSession spark =
+    String lake = args[0];
+    SparkSession.Builder builder =
         SparkSession.builder()
             .master("local[2]")
             .appName("iceberg-reader")
@@ -30,9 +32,14 @@ public final class SparkSqlScalars {
             .config("spark.sql.extensions", "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions")
             .config("spark.sql.catalog.stedi", "org.apache.iceberg.spark.SparkCatalog")
             .config("spark.sql.catalog.stedi.type", "jdbc")
-            .config("spark.sql.catalog.stedi.uri", "jdbc:sqlite:" + lake.resolve("_catalog/iceberg.db"))
-            .config("spark.sql.catalog.stedi.warehouse", lake.toString())
-            .getOrCreate();
+            .config("spark.sql.catalog.stedi.uri", "jdbc:sqlite:" + lake + "/_catalog/iceberg.db")
+            .config("spark.sql.catalog.stedi.warehouse", lake);
+    for (String name : System.getProperties().stringPropertyNames()) {
+      if (name.startsWith("catalog.")) {
+        builder.config("spark.sql.catalog.stedi." + name.substring("catalog.".length()), System.getProperty(name));
+      }
+    }
+    SparkSession spark = builder.getOrCreate();
     try {
       List<String> lines = new ArrayList<>();
       for (int i = 2; i + 1 < args.length; i += 2) {
