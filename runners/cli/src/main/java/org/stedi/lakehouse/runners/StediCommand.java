@@ -65,6 +65,7 @@ public final class StediCommand {
         case "ddl" -> new DdlCommand(out).run(rest);
         case "show" -> new ShowCommand(out).run(rest);
         case "history" -> new HistoryCommand(out).run(rest);
+        case "query" -> new QueryCommand(out).run(rest);
         default -> fail(2, "unknown command '" + command + "'; commands: " + String.join(", ", commandNames()));
       };
     } catch (UnknownOptionException e) {
@@ -99,7 +100,7 @@ public final class StediCommand {
 
   private static List<String> commandNames() {
     List<String> names = new ArrayList<>(LakeJobs.names());
-    names.addAll(List.of("generate", "ddl", "show", "history"));
+    names.addAll(List.of("generate", "ddl", "show", "history", "query"));
     return names;
   }
 
@@ -128,6 +129,7 @@ public final class StediCommand {
         "  ddl [--lake=s3://bucket/prefix]    Glue/Athena CREATE EXTERNAL TABLE statements",
         "  show TABLE [--limit N] [--asOf S]  a table's row count and first rows (--asOf: an Iceberg snapshot)",
         "  history TABLE                      the snapshots of an Iceberg table",
+        "  query \"SQL\" [--format csv|json]   a read-only SQL query over the lake's tables (DuckDB)",
         "",
         "Tables as Apache Iceberg tables: --tableFormat=iceberg on every command, and on an s3:// lake",
         "  --catalog=glue|rest:URI|jdbc:URL (a local lake has its own catalog, _catalog/iceberg.db)",

@@ -48,7 +48,8 @@ class StediCommandTest {
           "generate",
           "ddl",
           "show",
-          "history");
+          "history",
+          "query");
 
   private static final List<String> BUILT_TABLES =
       List.of(
@@ -631,6 +632,9 @@ class StediCommandTest {
     String rows = current.out().lines().findFirst().orElseThrow().replaceAll(".*: (\\d+) rows$", "$1");
     assertTrue(old.out().lines().findFirst().orElseThrow().endsWith(": " + rows + " rows"), old.out() + current.out());
 
+    Outcome query = stedi("query", "SELECT count(*) AS n FROM customer_trusted", "--lake=" + lake, "--format=csv");
+    assertEquals("n\n" + rows + "\n", query.out().replace("\r", ""), query.describe());
+
     Outcome missing = stedi("show", "customer_trusted", "--lake=" + lake, "--asOf", "12345");
     assertTrue(assertOneLineFailure(missing, 1).contains("has no snapshot 12345 (expired, or never made)"), missing.describe());
     Outcome tooEarly = stedi("show", "customer_trusted", "--lake=" + lake, "--asOf", "2000-01-01T00:00:00Z");
@@ -662,5 +666,68 @@ class StediCommandTest {
     }
     Outcome wrong = stedi("ddl", "--tableFormat=orc");
     assertTrue(assertOneLineFailure(wrong, 2).contains("--tableFormat takes parquet or iceberg, not orc"), wrong.describe());
+  }
+
+  // ---------------------------------------------------------------- query
+
+  @Test
+  void queryCountsEveryOutputTableAsTheGeneratorExpects() {
+    Outcome counts =
+        stedi(
+            "query",
+            "SELECT (SELECT count(*) FROM customer_trusted), (SELECT count(*) FROM accelerometer_trusted), "
+                + "(SELECT count(*) FROM customers_curated), (SELECT count(*) FROM step_trainer_trusted), "
+                + "(SELECT count(*) FROM machine_learning_curated)",
+            "--lake=" + sharedLake,
+            "--format=csv");
+
+    assertEquals(0, counts.status(), counts.describe());
+    List<String> lines = counts.out().lines().toList();
+    assertEquals(2, lines.size(), counts.out());
+    assertEquals(
+        expected.customerTrusted() + "," + expected.accelerometerTrusted() + "," + expected.customersCurated() + ","
+            + expected.stepTrainerTrusted() + "," + expected.machineLearningCurated(),
+        lines.get(1));
+  }
+
+  @Test
+  void queryTypesTheLandingTablesAsTheDdlAndPartitionsTheReadingTablesByDt() {
+    Outcome types =
+        stedi(
+            "query",
+            "SELECT typeof(\"timestamp\"), typeof(x), (SELECT count(*) FROM accelerometer_landing) > 0, "
+                + "(SELECT count(DISTINCT dt) FROM accelerometer_trusted) > 0 FROM accelerometer_landing LIMIT 1",
+            "--lake=" + sharedLake,
+            "--format=json");
+
+    assertEquals(0, types.status(), types.describe());
+    assertTrue(types.out().contains("\"BIGINT\"") && types.out().contains("\"DOUBLE\""), types.out());
+    assertFalse(types.out().contains("false"), types.out());
+  }
+
+  @Test
+  void queryPrintsAnAlignedTableLimitedToNRowsAndSaysSo() {
+    Outcome table = stedi("query", "SELECT email FROM customer_trusted ORDER BY email", "--lake=" + sharedLake, "--limit", "3");
+
+    assertEquals(0, table.status(), table.describe());
+    List<String> lines = table.out().lines().toList();
+    assertEquals("email", lines.get(0).strip());
+    assertTrue(lines.get(1).matches("-+"), table.out());
+    assertEquals(6, lines.size(), table.out());
+    assertEquals("3 rows shown (more rows: --limit N)", lines.get(5));
+  }
+
+  @Test
+  void aQueryThatWouldWriteOrDoesNotParseIsOneLine(@TempDir Path dir) {
+    Path target = dir.resolve("copy.csv");
+    Outcome write = stedi("query", "COPY (SELECT * FROM customer_trusted) TO '" + target + "'", "--lake=" + sharedLake);
+    assertTrue(assertOneLineFailure(write, 2).contains("query runs one statement that reads"), write.describe());
+    Outcome two = stedi("query", "SELECT 1; COPY (SELECT 1) TO '" + target + "'", "--lake=" + sharedLake);
+    assertTrue(assertOneLineFailure(two, 2).contains("query runs one statement that reads"), two.describe());
+    assertFalse(Files.exists(target), "nothing written");
+    Outcome bad = stedi("query", "SELECT nope FROM customer_trusted", "--lake=" + sharedLake);
+    assertTrue(assertOneLineFailure(bad, 2).contains("the query failed: Binder Error"), bad.describe());
+    Outcome s3 = stedi("query", "SELECT 1", "--lake=s3://bucket/lake");
+    assertTrue(assertOneLineFailure(s3, 1).contains("query reads local lakes only"), s3.describe());
   }
 }
