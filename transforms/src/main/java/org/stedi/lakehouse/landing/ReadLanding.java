@@ -244,29 +244,32 @@ public final class ReadLanding<T> extends PTransform<PBegin, LandingRecords<T>> 
 
     @ProcessElement
     public void processElement(@Element FileIO.ReadableFile file, MultiOutputReceiver out) throws IOException {
-      LandingFileReader.read(
-          parser,
-          file.getMetadata().resourceId().toString(),
-          Channels.newInputStream(file.open()),
-          maxLineBytes,
-          new LandingFileReader.Receiver<T>() {
-            @Override
-            public void record(T record) {
-              lines.inc();
-              records.inc();
-              out.get(recordsTag).output(record);
-            }
+      read(parser, file, maxLineBytes, new LandingFileReader.Receiver<T>() {
+        @Override
+        public void record(T record) {
+          lines.inc();
+          records.inc();
+          out.get(recordsTag).output(record);
+        }
 
-            @Override
-            public void rejected(QuarantinedLine line) {
-              lines.inc();
-              quarantined.inc();
-              if (failuresTag != null) {
-                out.get(failuresTag).output(line);
-              }
-            }
-          });
+        @Override
+        public void rejected(QuarantinedLine line) {
+          lines.inc();
+          quarantined.inc();
+          if (failuresTag != null) {
+            out.get(failuresTag).output(line);
+          }
+        }
+      });
     }
+  }
+
+  /** Reads one landing file, line by line, into {@code receiver}. */
+  private static <T> void read(
+      LandingParser<T> parser, FileIO.ReadableFile file, int maxLineBytes, LandingFileReader.Receiver<T> receiver)
+      throws IOException {
+    LandingFileReader.read(
+        parser, file.getMetadata().resourceId().toString(), Channels.newInputStream(file.open()), maxLineBytes, receiver);
   }
 
   /** The second pass of a two-pass read: the rejected lines of one landing file, uncounted. */
@@ -282,20 +285,15 @@ public final class ReadLanding<T> extends PTransform<PBegin, LandingRecords<T>> 
     @ProcessElement
     public void processElement(@Element FileIO.ReadableFile file, OutputReceiver<QuarantinedLine> out)
         throws IOException {
-      LandingFileReader.read(
-          parser,
-          file.getMetadata().resourceId().toString(),
-          Channels.newInputStream(file.open()),
-          maxLineBytes,
-          new LandingFileReader.Receiver<T>() {
-            @Override
-            public void record(T record) {}
+      read(parser, file, maxLineBytes, new LandingFileReader.Receiver<T>() {
+        @Override
+        public void record(T record) {}
 
-            @Override
-            public void rejected(QuarantinedLine line) {
-              out.output(line);
-            }
-          });
+        @Override
+        public void rejected(QuarantinedLine line) {
+          out.output(line);
+        }
+      });
     }
   }
 }

@@ -109,18 +109,10 @@ public record LakeCatalog(String kind, String uri, String warehouse) {
           throw new UncheckedIOException("cannot create the catalog folder of " + uri + ": " + e.getMessage(), e);
         }
         // One committer at a time (the lake's lock); WAL lets readers in while it commits.
-        properties.put(CatalogProperties.URI, uri + "?journal_mode=WAL&busy_timeout=30000");
-        properties.put("jdbc.schema-version", "V1");
-        JdbcCatalog catalog = new JdbcCatalog();
-        catalog.initialize(NAME, properties);
-        return catalog;
+        return jdbc(properties, uri + "?journal_mode=WAL&busy_timeout=30000");
       }
       case "jdbc" -> {
-        properties.put(CatalogProperties.URI, uri);
-        properties.put("jdbc.schema-version", "V1");
-        JdbcCatalog catalog = new JdbcCatalog();
-        catalog.initialize(NAME, properties);
-        return catalog;
+        return jdbc(properties, uri);
       }
       case "rest" -> {
         properties.put(CatalogProperties.URI, uri);
@@ -136,5 +128,13 @@ public record LakeCatalog(String kind, String uri, String warehouse) {
       }
       default -> throw new IllegalStateException("unknown catalog kind " + kind);
     }
+  }
+
+  private static Catalog jdbc(Map<String, String> properties, String jdbcUri) {
+    properties.put(CatalogProperties.URI, jdbcUri);
+    properties.put("jdbc.schema-version", "V1");
+    JdbcCatalog catalog = new JdbcCatalog();
+    catalog.initialize(NAME, properties);
+    return catalog;
   }
 }

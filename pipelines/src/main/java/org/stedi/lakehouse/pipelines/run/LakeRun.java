@@ -36,6 +36,7 @@ import org.stedi.lakehouse.pipelines.publish.LakeBusyException;
 import org.stedi.lakehouse.pipelines.publish.LocalPublisher;
 import org.stedi.lakehouse.pipelines.publish.ObjectStorePublisher;
 import org.stedi.lakehouse.pipelines.publish.TablePublisher;
+import org.stedi.lakehouse.pipelines.iceberg.IcebergReader;
 import org.stedi.lakehouse.pipelines.iceberg.IcebergTables;
 import org.stedi.lakehouse.pipelines.iceberg.LakeCatalog;
 import org.stedi.lakehouse.transforms.GroupingOptions;
@@ -260,7 +261,7 @@ public final class LakeRun {
                 + "); a lake holds its tables in one format: run with --tableFormat=parquet, or remove the lake's "
                 + "trusted and curated tables first");
       }
-      if (!iceberg && hasIcebergMetadata(lake, table)) {
+      if (!iceberg && IcebergReader.isIcebergTable(lake, table)) {
         throw new LakeException(
             table.tableName() + " in the lake " + lake + " is an Iceberg table (" + table.path()
                 + "/metadata); a lake holds its tables in one format: run with --tableFormat=iceberg");
@@ -277,15 +278,6 @@ public final class LakeRun {
     return lake.isLocal()
         ? Files.isSymbolicLink(lake.localRoot().resolve(table.path()))
         : publisher.publishedLocation(table.path()).isPresent();
-  }
-
-  private static boolean hasIcebergMetadata(Lake lake, LakeTable table) {
-    try {
-      MatchResult match = FileSystems.match(lake.location(table) + "/metadata/*.metadata.json", EmptyMatchTreatment.ALLOW);
-      return match.status() == MatchResult.Status.OK && !match.metadata().isEmpty();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot look for Iceberg metadata of " + table.tableName() + ": " + e.getMessage(), e);
-    }
   }
 
   /** Commits each output table's staged files as its new Iceberg snapshot, in the order of the report. */

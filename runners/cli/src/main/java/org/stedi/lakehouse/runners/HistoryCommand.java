@@ -1,10 +1,8 @@
 package org.stedi.lakehouse.runners;
 
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.beam.sdk.io.FileSystems;
 import org.stedi.lakehouse.model.LakeTable;
 import org.stedi.lakehouse.pipelines.LakeJobs;
 import org.stedi.lakehouse.pipelines.LakeOptions;
@@ -52,12 +50,7 @@ final class HistoryCommand {
     if (ToolCommandLine.parse(this, out, args)) {
       return 0;
     }
-    for (String arg : beamArgs) {
-      if (!arg.startsWith("--")) {
-        throw new IllegalArgumentException(
-            "unexpected argument '" + arg + "': history takes one table name, and Beam options as --name=value");
-      }
-    }
+    ToolCommandLine.requireOptions("history", "one table name", beamArgs);
     LakeTable table =
         LakeTable.byName(tableName)
             .filter(LakeTable::isParquet)
@@ -66,16 +59,8 @@ final class HistoryCommand {
                     new IllegalArgumentException(
                         "history lists the snapshots of an output table, not '" + tableName + "'; tables: "
                             + String.join(", ", LakeJobs.ALL.get(0).outputs().stream().map(LakeTable::tableName).toList())));
-    List<String> options = new ArrayList<>(beamArgs);
-    if (lake != null) {
-      options.add("--lake=" + lake);
-    }
-    LakeOptions lakeOptions = LakeJobs.parseOptions(options.toArray(String[]::new));
+    LakeOptions lakeOptions = ToolCommandLine.lakeOptions(beamArgs, lake);
     Lake location = Lake.of(lakeOptions.getLake());
-    if (location.isLocal() && !Files.isDirectory(location.localRoot())) {
-      throw new LakeException("the lake folder " + location + " does not exist: run `stedi lakehouse` first, or give --lake");
-    }
-    FileSystems.setDefaultPipelineOptions(lakeOptions);
     if (!IcebergReader.isIcebergTable(location, table)) {
       throw new LakeException(
           table.tableName() + " in " + location + " is not an Iceberg table, and only Iceberg tables keep a history: "

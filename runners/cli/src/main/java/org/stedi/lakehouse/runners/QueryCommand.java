@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -15,8 +14,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.beam.sdk.io.FileSystems;
-import org.stedi.lakehouse.pipelines.LakeJobs;
 import org.stedi.lakehouse.pipelines.LakeOptions;
 import org.stedi.lakehouse.pipelines.run.Lake;
 import org.stedi.lakehouse.pipelines.run.LakeException;
@@ -86,11 +83,7 @@ final class QueryCommand {
           "query runs one statement that reads (SELECT, WITH, FROM, VALUES, TABLE, DESCRIBE, SHOW, SUMMARIZE, PIVOT): "
               + "the lake is written only by its pipelines");
     }
-    List<String> options = new ArrayList<>(beamArgs);
-    if (lake != null) {
-      options.add("--lake=" + lake);
-    }
-    LakeOptions lakeOptions = LakeJobs.parseOptions(options.toArray(String[]::new));
+    LakeOptions lakeOptions = ToolCommandLine.lakeOptions(beamArgs, lake);
     Lake location = Lake.of(lakeOptions.getLake());
     if (!location.isLocal()) {
       throw new LakeException(
@@ -98,10 +91,6 @@ final class QueryCommand {
               + "bundled); copy the tables you need (aws s3 sync " + location + "/step_trainer/trusted "
               + "./lake-copy/step_trainer/trusted, ...) and query the copy with --lake=./lake-copy");
     }
-    if (!Files.isDirectory(location.localRoot())) {
-      throw new LakeException("the lake folder " + location + " does not exist: run `stedi lakehouse` first, or give --lake");
-    }
-    FileSystems.setDefaultPipelineOptions(lakeOptions);
     int rowsToPrint = limit != null ? limit : format.equals("text") ? 100 : Integer.MAX_VALUE;
     try (Connection duck = DriverManager.getConnection("jdbc:duckdb:")) {
       LakeViews.create(duck, location, lakeOptions.getCatalog());

@@ -1,12 +1,10 @@
 package org.stedi.lakehouse.runners;
 
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.stream.Stream;
-import org.apache.beam.sdk.io.FileSystems;
 import org.stedi.lakehouse.model.LakeTable;
 import org.stedi.lakehouse.pipelines.LakeJobs;
 import org.stedi.lakehouse.pipelines.LakeOptions;
@@ -89,28 +87,15 @@ final class ShowCommand {
     if (ToolCommandLine.parse(this, out, args)) {
       return 0;
     }
-    for (String arg : beamArgs) {
-      if (!arg.startsWith("--")) {
-        throw new IllegalArgumentException(
-            "unexpected argument '" + arg + "': show takes one table name, and Beam options as --name=value");
-      }
-    }
+    ToolCommandLine.requireOptions("show", "one table name", beamArgs);
     LakeTable table =
         LakeTable.byName(tableName)
             .orElseThrow(
                 () ->
                     new IllegalArgumentException(
                         "unknown table '" + tableName + "'; tables: " + String.join(", ", TableNames.names())));
-    List<String> options = new ArrayList<>(beamArgs);
-    if (lake != null) {
-      options.add("--lake=" + lake);
-    }
-    LakeOptions lakeOptions = LakeJobs.parseOptions(options.toArray(String[]::new));
+    LakeOptions lakeOptions = ToolCommandLine.lakeOptions(beamArgs, lake);
     Lake location = Lake.of(lakeOptions.getLake());
-    if (location.isLocal() && !Files.isDirectory(location.localRoot())) {
-      throw new LakeException("the lake folder " + location + " does not exist: run `stedi lakehouse` first, or give --lake");
-    }
-    FileSystems.setDefaultPipelineOptions(lakeOptions);
     if (IcebergReader.isIcebergTable(location, table)) {
       out.print(IcebergReader.show(location, lakeOptions.getCatalog(), table, asOf, limit).toText());
       return 0;

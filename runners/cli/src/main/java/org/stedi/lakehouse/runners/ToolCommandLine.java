@@ -1,6 +1,13 @@
 package org.stedi.lakehouse.runners;
 
 import java.io.PrintStream;
+import org.stedi.lakehouse.pipelines.run.LakeException;
+import org.stedi.lakehouse.pipelines.run.Lake;
+import org.stedi.lakehouse.pipelines.LakeOptions;
+import org.stedi.lakehouse.pipelines.LakeJobs;
+import org.apache.beam.sdk.io.FileSystems;
+import java.util.ArrayList;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -57,6 +64,38 @@ final class ToolCommandLine {
       return true;
     }
     return false;
+  }
+
+  /** Refuses a Beam argument that is not {@code --name=value}: the command takes {@code takes} and options. */
+  static void requireOptions(String command, String takes, List<String> beamArgs) {
+    for (String arg : beamArgs) {
+      if (!arg.startsWith("--")) {
+        throw new IllegalArgumentException(
+            "unexpected argument '" + arg + "': " + command + " takes " + takes + ", and Beam options as --name=value");
+      }
+    }
+  }
+
+  /**
+   * The options of a tool that reads a lake ({@code show}, {@code history}, {@code query}): its Beam
+   * options and its {@code --lake} (null: the default lake), with Beam's file systems set up from
+   * them.
+   *
+   * @throws org.stedi.lakehouse.pipelines.run.UnknownOptionException when an argument names no option
+   * @throws LakeException when a local lake's folder does not exist
+   */
+  static LakeOptions lakeOptions(List<String> beamArgs, String lake) {
+    List<String> options = new ArrayList<>(beamArgs);
+    if (lake != null) {
+      options.add("--lake=" + lake);
+    }
+    LakeOptions lakeOptions = LakeJobs.parseOptions(options.toArray(String[]::new));
+    Lake location = Lake.of(lakeOptions.getLake());
+    if (location.isLocal() && !Files.isDirectory(location.localRoot())) {
+      throw new LakeException("the lake folder " + location + " does not exist: run `stedi lakehouse` first, or give --lake");
+    }
+    FileSystems.setDefaultPipelineOptions(lakeOptions);
+    return lakeOptions;
   }
 
   /**
